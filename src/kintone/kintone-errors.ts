@@ -90,6 +90,12 @@ export function translateKintoneError(error: unknown, ctx: ErrorContext): Kinton
   const statusLine = /^(\d{3}): (.*)$/.exec(message);
   if (statusLine) {
     const status = Number(statusLine[1]);
+    if (status === 401) {
+      return new KintoneError(
+        `${ctx.host} asked for basic authentication (HTTP 401 without a Kintone answer): give --basic-auth-username and --basic-auth-password (or KINTONE_BASIC_AUTH_USERNAME/KINTONE_BASIC_AUTH_PASSWORD).`,
+        { status },
+      );
+    }
     const why = status === 503 ? " (Kintone may be in maintenance)" : "";
     return new KintoneError(
       `${ctx.host} answered HTTP ${status} ${statusLine[2]} with a page that is not a Kintone API answer${why}: check --base-url and try again later.`,
