@@ -36,7 +36,12 @@ export type SandboxOptions = {
   maxConcurrent?: number;
 };
 
-export type SandboxStats = { requests: number; byEndpoint: Record<string, number> };
+export type SandboxStats = {
+  requests: number;
+  byEndpoint: Record<string, number>;
+  /** The most requests that were in flight at once (to check a client's concurrency bound). */
+  maxInFlight: number;
+};
 
 export type Sandbox = {
   url: string;
@@ -242,7 +247,7 @@ const PREVIEW_ENDPOINTS = new Set(["app/form/fields", "app/form/layout", "app/st
  */
 export async function createSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const state: SandboxState = { apps: await loadSandboxData(options.data ?? SAMPLE_APPS_DIR), options };
-  const stats: SandboxStats = { requests: 0, byEndpoint: {} };
+  const stats: SandboxStats = { requests: 0, byEndpoint: {}, maxInFlight: 0 };
   let inFlight = 0;
   const maxConcurrent = options.maxConcurrent ?? 100;
 
@@ -255,11 +260,13 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     if (url.pathname === "/__sandbox/stats" && req.method === "DELETE") {
       stats.requests = 0;
       stats.byEndpoint = {};
+      stats.maxInFlight = 0;
       json(res, 200, stats);
       return;
     }
     stats.requests++;
     inFlight++;
+    stats.maxInFlight = Math.max(stats.maxInFlight, inFlight);
     try {
       if (options.latencyMs) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
       if (inFlight > maxConcurrent) {
