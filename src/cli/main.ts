@@ -47,7 +47,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     if (error instanceof KintoneOpenapiError) {
-      output.error(capitalize(error.message));
+      output.error(error.message);
       for (const line of error.details) output.info(`  ${line}`);
       if (debug && error.stack) output.info(error.stack);
       return error.exitCode;
@@ -58,8 +58,4 @@ export async function main(argv: readonly string[]): Promise<number> {
     output.info(error instanceof Error ? (error.stack ?? error.message) : String(error));
     return EXIT.failed;
   }
-}
-
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }

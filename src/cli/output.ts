@@ -34,7 +34,7 @@ export function createOutput(options: { quiet?: boolean } = {}): Output {
     info: (text) => {
       if (!quiet) process.stderr.write(`${text}\n`);
     },
-    warn: (text) => process.stderr.write(`${color.yellow("warning")} ${text}\n`),
-    error: (text) => process.stderr.write(`${color.red("error")} ${text}\n`),
+    warn: (text) => process.stderr.write(`${color.yellow("warning:")} ${text}\n`),
+    error: (text) => process.stderr.write(`${color.red("error:")} ${text}\n`),
   };
 }

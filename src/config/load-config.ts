@@ -56,6 +56,9 @@ async function getValidator() {
 /** One sentence for the first schema error, naming its JSON pointer. */
 function describeSchemaError(error: ErrorObject): string {
   const pointer = error.instancePath === "" ? "/" : error.instancePath;
+  if (error.propertyName !== undefined) {
+    return `has a key "${error.propertyName}" under ${pointer} that is not an app id (a positive whole number)`;
+  }
   switch (error.keyword) {
     case "additionalProperties": {
       const key = (error.params as { additionalProperty: string }).additionalProperty;
@@ -66,8 +69,6 @@ function describeSchemaError(error: ErrorObject): string {
       return `has ${pointer} set to a value it does not take: use one of ${((error.params as { allowedValues: unknown[] }).allowedValues ?? []).join(", ")}`;
     case "pattern":
       return `has ${pointer} in the wrong form (it must match ${(error.params as { pattern: string }).pattern})`;
-    case "propertyNames":
-      return `has a key under ${pointer} that is not an app id (a positive integer)`;
     case "type":
       return `has ${pointer} of the wrong type (it must be ${(error.params as { type: string }).type})`;
     default:

@@ -50,7 +50,10 @@ export type Sandbox = {
   close(): Promise<void>;
 };
 
-type Caller = { kind: "user"; login: string } | { kind: "token"; apps: Map<string, Set<string>> } | { kind: "oauth" };
+type Caller =
+  | { kind: "user"; login: string }
+  | { kind: "token"; apps: Map<string, Set<string>> }
+  | { kind: "oauth" };
 
 type Request = {
   method: string;
@@ -118,22 +121,37 @@ function authenticate(req: IncomingMessage, options: SandboxOptions): Caller {
   }
   const tokenHeader = req.headers["x-cybozu-api-token"];
   if (tokenHeader !== undefined) {
-    const given = (Array.isArray(tokenHeader) ? tokenHeader.join(",") : tokenHeader).split(",").map((t) => t.trim()).filter(Boolean);
+    const given = (Array.isArray(tokenHeader) ? tokenHeader.join(",") : tokenHeader)
+      .split(",")
+      .map((t) => t.trim())
+      .filter(Boolean);
     if (new Set(given).size !== given.length) {
-      throw new KintoneApiError(400, "GAIA_DA03", "You cannot specify a duplicate API token for the same app.");
+      throw new KintoneApiError(
+        400,
+        "GAIA_DA03",
+        "You cannot specify a duplicate API token for the same app.",
+      );
     }
     const apps = new Map<string, Set<string>>();
     for (const token of given) {
       const known = (options.apiTokens ?? []).find((t) => safeEqual(t.token, token));
       if (known === undefined) {
-        throw new KintoneApiError(400, "GAIA_IA02", "The specified API token does not match the API token generated via an app.");
+        throw new KintoneApiError(
+          400,
+          "GAIA_IA02",
+          "The specified API token does not match the API token generated via an app.",
+        );
       }
       apps.set(known.appId, new Set(known.permissions ?? ["view", "add", "edit", "delete", "manage"]));
     }
     return { kind: "token", apps };
   }
   const authorization = req.headers.authorization;
-  if (options.basicAuth === undefined && typeof authorization === "string" && authorization.startsWith("Bearer ")) {
+  if (
+    options.basicAuth === undefined &&
+    typeof authorization === "string" &&
+    authorization.startsWith("Bearer ")
+  ) {
     const token = authorization.slice(7);
     if (!(options.oauthTokens ?? []).some((known) => safeEqual(known, token))) {
       throw new KintoneApiError(401, "CB_OA01", "The OAuth access token is invalid or expired.");
@@ -175,7 +193,11 @@ function isGuestApp(app: SandboxApp, state: SandboxState): boolean {
 
 function arrayParam(value: unknown): string[] | undefined {
   if (value === undefined) return undefined;
-  const list = Array.isArray(value) ? value : typeof value === "object" && value !== null ? Object.values(value) : [value];
+  const list = Array.isArray(value)
+    ? value
+    : typeof value === "object" && value !== null
+      ? Object.values(value)
+      : [value];
   return list.map(String);
 }
 
@@ -197,17 +219,20 @@ const getApps: Handler = (ctx, state) => {
     ["codes", codes],
     ["spaceIds", spaceIds],
   ] as const) {
-    if (list !== undefined && list.length > 100) throw invalidInput({ [name]: ["Up to 100 values can be specified."] });
+    if (list !== undefined && list.length > 100)
+      throw invalidInput({ [name]: ["Up to 100 values can be specified."] });
   }
   const limit = intParam(ctx.params.limit, "limit", 100, 1, 100);
   const offset = intParam(ctx.params.offset, "offset", 0, 0, 2147483647);
   const name = typeof ctx.params.name === "string" ? ctx.params.name.toLowerCase() : undefined;
   const visible = [...state.apps.values()].filter((app) => {
-    if (ctx.guestSpaceId !== undefined ? app.app.spaceId !== ctx.guestSpaceId : isGuestApp(app, state)) return false;
+    if (ctx.guestSpaceId !== undefined ? app.app.spaceId !== ctx.guestSpaceId : isGuestApp(app, state))
+      return false;
     if (ctx.caller.kind === "token" && !ctx.caller.apps.has(app.app.appId)) return false;
     if (ids !== undefined && !ids.includes(app.app.appId)) return false;
     if (codes !== undefined && !codes.includes(app.app.code)) return false;
-    if (spaceIds !== undefined && (app.app.spaceId === null || !spaceIds.includes(app.app.spaceId))) return false;
+    if (spaceIds !== undefined && (app.app.spaceId === null || !spaceIds.includes(app.app.spaceId)))
+      return false;
     if (name !== undefined && !app.app.name.toLowerCase().includes(name)) return false;
     return true;
   });
@@ -272,7 +297,11 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
       if (inFlight > maxConcurrent) {
         res.setHeader("x-cybozu-error", "GAIA_TO04");
         res.setHeader("x-concurrencylimit-running", String(inFlight));
-        throw new KintoneApiError(429, "GAIA_TO04", "The number of concurrent API requests exceeds the limit.");
+        throw new KintoneApiError(
+          429,
+          "GAIA_TO04",
+          "The number of concurrent API requests exceeds the limit.",
+        );
       }
       const match = API_PATH.exec(url.pathname);
       if (match === null) throw new KintoneApiError(404, "CB_NO01", "The API does not exist.");
@@ -281,7 +310,10 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
       const override = req.headers["x-http-method-override"];
       if (method === "POST" && typeof override === "string") method = override.toUpperCase();
       const text = await readBody(req);
-      let params: Record<string, unknown> = qs.parse(url.search.slice(1), { depth: 5, arrayLimit: 1000 }) as Record<string, unknown>;
+      let params: Record<string, unknown> = qs.parse(url.search.slice(1), {
+        depth: 5,
+        arrayLimit: 1000,
+      }) as Record<string, unknown>;
       if (text.trim() !== "") {
         try {
           params = { ...params, ...(JSON.parse(text) as Record<string, unknown>) };
@@ -296,7 +328,11 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
         throw new KintoneApiError(404, "CB_NO01", "The API does not exist.");
       }
       const caller = authenticate(req, options);
-      json(res, 200, handler({ method, endpoint, guestSpaceId, preview: preview !== undefined, params, caller }, state));
+      json(
+        res,
+        200,
+        handler({ method, endpoint, guestSpaceId, preview: preview !== undefined, params, caller }, state),
+      );
     } catch (error) {
       if (error instanceof KintoneApiError) {
         if (error.code === "BASIC_AUTH") {

@@ -41,7 +41,10 @@ export async function loadSandboxData(dir: string): Promise<Map<string, SandboxA
         throw error;
       }
       const list = (body as { records?: unknown }).records;
-      if (!Array.isArray(list)) throw new SnapshotError(`${recordsPath}: expected {"records": [...]} as GET /k/v1/records.json returns it.`);
+      if (!Array.isArray(list))
+        throw new SnapshotError(
+          `${recordsPath}: expected {"records": [...]} as GET /k/v1/records.json returns it.`,
+        );
       records = list as StoredRecord[];
     }
     const fieldsBody = JSON.parse(await readFile(join(dir, id, SNAPSHOT_FILES.fields), "utf8")) as unknown;

@@ -1,5 +1,7 @@
 import { APEX_RESERVED_WORDS } from "../spec/names.js";
 
+const PLAIN = /^[A-Za-z][A-Za-z0-9]*$/;
+
 /**
  * Predicts the Apex name External Services derives from a name: characters outside [A-Za-z0-9] (and `_`, and a
  * leading digit) become `x` + their UTF-8 bytes in hex, and reserved words get a `z0` prefix
@@ -7,6 +9,7 @@ import { APEX_RESERVED_WORDS } from "../spec/names.js";
  */
 export function apexName(name: string): string {
   if (APEX_RESERVED_WORDS.has(name.toLowerCase())) return `z0${name}`;
+  if (PLAIN.test(name)) return name;
   let out = "";
   let first = true;
   for (const char of name) {

@@ -25,24 +25,43 @@ export type OperationEntry = {
 
 export type ParameterEntry = { parameter: JsonObject; pointer: string; operation: OperationEntry };
 
-/** A schema node met while walking the document, with its pointer and how it was reached. */
-export type SchemaEntry = {
-  schema: JsonObject;
-  pointer: string;
+/**
+ * A schema node met while walking the document, with how it was reached. Its pointer and Apex name path are
+ * computed from the parent chain only when a rule asks (most nodes have no problem), which keeps validating a
+ * large document cheap in memory.
+ */
+export class SchemaEntry {
+  constructor(
+    readonly schema: JsonObject,
+    private readonly parent: SchemaEntry | undefined,
+    /** Pointer of a root node, or the escaped segment(s) below the parent. */
+    private readonly segment: string,
+    /** The key under which this node sits in its parent, for messages. */
+    readonly via:
+      | "component"
+      | "property"
+      | "items"
+      | "composition"
+      | "additionalProperties"
+      | "not"
+      | "parameter"
+      | "body"
+      | "response",
+    /** The name this node adds to the Apex name path (component, property, or a root's name). */
+    private readonly name?: string,
+  ) {}
+
+  get pointer(): string {
+    return this.parent === undefined ? this.segment : `${this.parent.pointer}/${this.segment}`;
+  }
+
   /** The object path for Apex naming: component name, then property names (arrays add nothing). */
-  namePath: readonly string[];
-  /** The key under which this node sits in its parent ("properties/<name>", "items", …), for messages. */
-  via:
-    | "component"
-    | "property"
-    | "items"
-    | "composition"
-    | "additionalProperties"
-    | "not"
-    | "parameter"
-    | "body"
-    | "response";
-};
+  get namePath(): string[] {
+    const path = this.parent === undefined ? [] : this.parent.namePath;
+    if (this.name !== undefined) path.push(this.name);
+    return path;
+  }
+}
 
 /** The document and its size, with walkers shared by all rules. Walkers never follow $ref, so cycles are safe. */
 export class RuleContext {
@@ -127,74 +146,61 @@ export class RuleContext {
     const entries: SchemaEntry[] = [];
     const visit = (
       schema: unknown,
-      pointer: string,
-      namePath: readonly string[],
+      parent: SchemaEntry | undefined,
+      segment: string,
       via: SchemaEntry["via"],
-    ) => {
+      name?: string,
+    ): void => {
       if (!isObject(schema)) return;
-      entries.push({ schema, pointer, namePath, via });
+      const entry = new SchemaEntry(schema, parent, segment, via, name);
+      entries.push(entry);
       if (typeof schema.$ref === "string") return;
-      if (isObject(schema.properties)) {
-        for (const [name, child] of Object.entries(schema.properties)) {
-          visit(child, `${pointer}/properties/${escapePointer(name)}`, [...namePath, name], "property");
-        }
+      const properties = schema.properties;
+      if (isObject(properties)) {
+        for (const key in properties)
+          visit(properties[key], entry, `properties/${escapePointer(key)}`, "property", key);
       }
-      if (schema.items !== undefined) visit(schema.items, `${pointer}/items`, namePath, "items");
+      if (schema.items !== undefined) visit(schema.items, entry, "items", "items");
       for (const key of ["allOf", "oneOf", "anyOf"]) {
         const list = schema[key];
         if (!Array.isArray(list)) continue;
-        for (const [i, child] of list.entries())
-          visit(child, `${pointer}/${key}/${i}`, namePath, "composition");
+        for (let i = 0; i < list.length; i++) visit(list[i], entry, `${key}/${i}`, "composition");
       }
       if (isObject(schema.additionalProperties)) {
-        visit(
-          schema.additionalProperties,
-          `${pointer}/additionalProperties`,
-          namePath,
-          "additionalProperties",
-        );
+        visit(schema.additionalProperties, entry, "additionalProperties", "additionalProperties");
       }
-      if (schema.not !== undefined) visit(schema.not, `${pointer}/not`, namePath, "not");
+      if (schema.not !== undefined) visit(schema.not, entry, "not", "not");
     };
     const components =
       isObject(this.doc.components) && isObject(this.doc.components.schemas)
         ? this.doc.components.schemas
         : {};
-    for (const [name, schema] of Object.entries(components)) {
-      visit(schema, pointerOf(["components", "schemas", name]), [name], "component");
+    for (const name in components) {
+      visit(components[name], undefined, pointerOf(["components", "schemas", name]), "component", name);
     }
     for (const { parameter, pointer } of this.parameters()) {
-      if (parameter.schema !== undefined)
-        visit(parameter.schema, `${pointer}/schema`, [String(parameter.name ?? "")], "parameter");
+      if (parameter.schema !== undefined) {
+        visit(parameter.schema, undefined, `${pointer}/schema`, "parameter", String(parameter.name ?? ""));
+      }
     }
     for (const op of this.operations()) {
       const opName = String(op.operation.operationId ?? `${op.method}${op.path}`);
       const body = this.resolve(op.operation.requestBody);
       if (isObject(body) && isObject(body.content)) {
         for (const [type, media] of Object.entries(body.content)) {
-          if (isObject(media))
-            visit(
-              media.schema,
-              `${op.pointer}/requestBody/content/${escapePointer(type)}/schema`,
-              [`${opName}Request`],
-              "body",
-            );
+          if (!isObject(media)) continue;
+          const pointer = `${op.pointer}/requestBody/content/${escapePointer(type)}/schema`;
+          visit(media.schema, undefined, pointer, "body", `${opName}Request`);
         }
       }
-      if (isObject(op.operation.responses)) {
-        for (const [code, raw] of Object.entries(op.operation.responses)) {
-          const response = this.resolve(raw);
-          if (!isObject(response) || !isObject(response.content)) continue;
-          for (const [type, media] of Object.entries(response.content)) {
-            if (isObject(media)) {
-              visit(
-                media.schema,
-                `${op.pointer}/responses/${escapePointer(code)}/content/${escapePointer(type)}/schema`,
-                [`${opName}${code}`],
-                "response",
-              );
-            }
-          }
+      if (!isObject(op.operation.responses)) continue;
+      for (const [code, raw] of Object.entries(op.operation.responses)) {
+        const response = this.resolve(raw);
+        if (!isObject(response) || !isObject(response.content)) continue;
+        for (const [type, media] of Object.entries(response.content)) {
+          if (!isObject(media)) continue;
+          const pointer = `${op.pointer}/responses/${escapePointer(code)}/content/${escapePointer(type)}/schema`;
+          visit(media.schema, undefined, pointer, "response", `${opName}${code}`);
         }
       }
     }

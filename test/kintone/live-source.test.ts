@@ -1,6 +1,6 @@
 import { createServer, type Server } from "node:http";
-import { createServer as createNetServer, type Server as NetServer } from "node:net";
 import type { AddressInfo } from "node:net";
+import { createServer as createNetServer, type Server as NetServer } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ConnectionOptions } from "../../src/kintone/connection.js";
@@ -49,22 +49,35 @@ describe("LiveMetadataSource through @kintone/rest-api-client against the sandbo
   it("gives the same spec as the snapshot with password, API token and OAuth auth", async () => {
     const expected = await specFrom(new SnapshotMetadataSource(SAMPLE_APPS_DIR), ["1", "2"]);
     expect(await specFrom(connect(), ["1", "2"])).toBe(expected);
-    expect(await specFrom(connect({ auth: { kind: "apiToken", tokens: ["tok-customers", "tok-deals"] } }), ["1", "2"])).toBe(expected);
-    expect(await specFrom(connect({ auth: { kind: "oauth", token: "oauth-good" } }), ["1", "2"])).toBe(expected);
+    expect(
+      await specFrom(connect({ auth: { kind: "apiToken", tokens: ["tok-customers", "tok-deals"] } }), [
+        "1",
+        "2",
+      ]),
+    ).toBe(expected);
+    expect(await specFrom(connect({ auth: { kind: "oauth", token: "oauth-good" } }), ["1", "2"])).toBe(
+      expected,
+    );
   });
 
   it("translates a wrong password into advice (CB_WA01)", async () => {
-    const error = await errorOf(connect({ auth: { kind: "password", username: "sandbox", password: "nope" } }).readApps(["1"]));
+    const error = await errorOf(
+      connect({ auth: { kind: "password", username: "sandbox", password: "nope" } }).readApps(["1"]),
+    );
     expect(error.message).toMatch(/rejected the username or password \(CB_WA01\).*KINTONE_PASSWORD/);
     expect(error.message).not.toContain("nope");
     expect(error.exitCode).toBe(1);
   });
 
   it("translates an unknown API token (GAIA_IA02) and one without Manage app permission (GAIA_NO01)", async () => {
-    const unknown = await errorOf(connect({ auth: { kind: "apiToken", tokens: ["tok-bad"] } }).readApps(["1"]));
+    const unknown = await errorOf(
+      connect({ auth: { kind: "apiToken", tokens: ["tok-bad"] } }).readApps(["1"]),
+    );
     expect(unknown.message).toMatch(/does not accept the API token \(GAIA_IA02\)/);
     expect(unknown.message).not.toContain("tok-bad");
-    const viewOnly = await errorOf(connect({ auth: { kind: "apiToken", tokens: ["tok-view-only"] } }).readApps(["1"]));
+    const viewOnly = await errorOf(
+      connect({ auth: { kind: "apiToken", tokens: ["tok-view-only"] } }).readApps(["1"]),
+    );
     expect(viewOnly.message).toMatch(/app 1 \(GAIA_NO01\).*Manage app/);
   });
 
@@ -81,7 +94,11 @@ describe("LiveMetadataSource through @kintone/rest-api-client against the sandbo
       const many = await createSandbox({ data: dir, latencyMs: 5 });
       try {
         const ids = Array.from({ length: 250 }, (_, i) => String(i + 1));
-        const apps = await new LiveMetadataSource({ baseUrl: many.url, auth: password, concurrency: 4 }).readApps(ids);
+        const apps = await new LiveMetadataSource({
+          baseUrl: many.url,
+          auth: password,
+          concurrency: 4,
+        }).readApps(ids);
         expect(apps.map((a) => a.app.appId)).toEqual(ids);
         const stats = many.stats();
         expect(stats.byEndpoint["GET apps"]).toBe(3);
@@ -101,29 +118,42 @@ describe("LiveMetadataSource through @kintone/rest-api-client against the sandbo
 describe("guest spaces and basic auth", () => {
   let sandbox: Sandbox;
   beforeAll(async () => {
-    sandbox = await createSandbox({ data: join(FIXTURES, "docs-sample"), guestSpaces: ["2"], basicAuth: { username: "gate", password: "keeper" } });
+    sandbox = await createSandbox({
+      data: join(FIXTURES, "docs-sample"),
+      guestSpaces: ["2"],
+      basicAuth: { username: "gate", password: "keeper" },
+    });
   });
   afterAll(() => sandbox.close());
   const basicAuth = { username: "gate", password: "keeper" };
 
   it("reads an app in a guest space through the guest URL", async () => {
-    const expected = (await specFrom(new SnapshotMetadataSource(join(FIXTURES, "docs-sample")), ["1"])).replace(
+    const expected = (
+      await specFrom(new SnapshotMetadataSource(join(FIXTURES, "docs-sample")), ["1"])
+    ).replace(
       /"x-kintone-app-id": "1"(,?)\n(\s*)"x-kintone-operation"/g,
       '"x-kintone-app-id": "1",\n$2"x-kintone-guest-space-id": "2"$1\n$2"x-kintone-operation"',
     );
-    const text = await specFrom(new LiveMetadataSource({ baseUrl: sandbox.url, auth: password, basicAuth, guestSpaceId: "2" }), ["1"]);
+    const text = await specFrom(
+      new LiveMetadataSource({ baseUrl: sandbox.url, auth: password, basicAuth, guestSpaceId: "2" }),
+      ["1"],
+    );
     expect(JSON.parse(text).paths["/deals"].get["x-kintone-guest-space-id"]).toBe("2");
     expect(text).toContain("in guest space 2");
     expect(text.replace(/ in guest space 2/g, "")).toBe(expected);
   });
 
   it("says to pass --guest-space-id when the app is in a guest space", async () => {
-    const error = await errorOf(new LiveMetadataSource({ baseUrl: sandbox.url, auth: password, basicAuth }).readApps(["1"]));
+    const error = await errorOf(
+      new LiveMetadataSource({ baseUrl: sandbox.url, auth: password, basicAuth }).readApps(["1"]),
+    );
     expect(error.message).toMatch(/--guest-space-id/);
   });
 
   it("says to give basic auth when the domain asks for it", async () => {
-    const error = await errorOf(new LiveMetadataSource({ baseUrl: sandbox.url, auth: password, guestSpaceId: "2" }).readApps(["1"]));
+    const error = await errorOf(
+      new LiveMetadataSource({ baseUrl: sandbox.url, auth: password, guestSpaceId: "2" }).readApps(["1"]),
+    );
     expect(error.message).toMatch(/basic authentication.*--basic-auth-username/);
   });
 });
@@ -145,7 +175,9 @@ describe("network failures", () => {
   }
 
   it("reports a DNS failure with the host and the flag to check", async () => {
-    const error = await errorOf(new LiveMetadataSource({ baseUrl: "https://does-not-exist.invalid", auth: password }).readApps(["1"]));
+    const error = await errorOf(
+      new LiveMetadataSource({ baseUrl: "https://does-not-exist.invalid", auth: password }).readApps(["1"]),
+    );
     expect(error.message).toMatch(/cannot resolve the host does-not-exist.invalid.*--base-url/);
   });
 
@@ -160,7 +192,9 @@ describe("network failures", () => {
 
   it("reports a timeout", async () => {
     const url = await listen(createNetServer((socket) => sockets.add(socket)));
-    const error = await errorOf(new LiveMetadataSource({ baseUrl: url, auth: password, timeoutMs: 300 }).readApps(["1"]));
+    const error = await errorOf(
+      new LiveMetadataSource({ baseUrl: url, auth: password, timeoutMs: 300 }).readApps(["1"]),
+    );
     expect(error.message).toMatch(/did not answer in time.*--timeout/);
   });
 
@@ -171,7 +205,9 @@ describe("network failures", () => {
         res.end("<html>メンテナンス中</html>");
       }),
     );
-    const error = await errorOf(new LiveMetadataSource({ baseUrl: maintenance, auth: password }).readApps(["1"]));
+    const error = await errorOf(
+      new LiveMetadataSource({ baseUrl: maintenance, auth: password }).readApps(["1"]),
+    );
     expect(error.message).toMatch(/HTTP 503.*maintenance/);
     const login = await listen(
       createServer((_req, res) => {
@@ -179,7 +215,9 @@ describe("network failures", () => {
         res.end("<html>login</html>");
       }),
     );
-    const notKintone = await errorOf(new LiveMetadataSource({ baseUrl: login, auth: password }).readApps(["1"]));
+    const notKintone = await errorOf(
+      new LiveMetadataSource({ baseUrl: login, auth: password }).readApps(["1"]),
+    );
     expect(notKintone.message).toMatch(/not a Kintone API response/);
   });
 });

@@ -4,8 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { SnapshotMetadataSource } from "../../src/kintone/snapshot-source.js";
 import type { AppMetadata } from "../../src/kintone/types.js";
-import { OPERATIONS } from "../../src/spec/build-document.js";
-import { buildDocument } from "../../src/spec/build-document.js";
+import { buildDocument, OPERATIONS } from "../../src/spec/build-document.js";
 import { generateSpec, serializeDocument } from "../../src/spec/generate.js";
 import { readBaseSpec, SAMPLE_APPS_DIR } from "../../src/templates.js";
 import { validateDocument } from "../../src/validate/validate-document.js";
@@ -13,19 +12,35 @@ import { FIXTURES, ROOT } from "../helpers/cli.js";
 
 const GOLDEN = join(ROOT, "test/fixtures/golden");
 const UPDATE = process.env.UPDATE_GOLDEN === "1";
-const fixtureNames = (await readdir(FIXTURES, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name);
-const cases = [...fixtureNames.map((name) => [name, join(FIXTURES, name)] as const), ["sample-apps", SAMPLE_APPS_DIR] as const];
+const fixtureNames = (await readdir(FIXTURES, { withFileTypes: true }))
+  .filter((d) => d.isDirectory())
+  .map((d) => d.name);
+const cases = [
+  ...fixtureNames.map((name) => [name, join(FIXTURES, name)] as const),
+  ["sample-apps", SAMPLE_APPS_DIR] as const,
+];
 
 const build = { proxyUrl: "http://localhost:8080", operations: [...OPERATIONS] };
 
 describe("generate --from each fixture app", () => {
   it("covers every fixture directory", () => {
-    expect(fixtureNames.sort()).toEqual(["data-loader", "data-loader-subtable", "docs-sample", "ginue-inquiry", "java-client-all-types"]);
+    expect(fixtureNames.sort()).toEqual([
+      "data-loader",
+      "data-loader-subtable",
+      "docs-sample",
+      "ginue-inquiry",
+      "java-client-all-types",
+    ]);
   });
 
   for (const [name, dir] of cases) {
     describe(name, async () => {
-      const output = await generateSpec({ source: new SnapshotMetadataSource(dir), appIds: [], build, base: await readBaseSpec() });
+      const output = await generateSpec({
+        source: new SnapshotMetadataSource(dir),
+        appIds: [],
+        build,
+        base: await readBaseSpec(),
+      });
 
       it("matches the committed golden spec", async () => {
         const path = join(GOLDEN, `${name}.json`);
@@ -44,9 +59,14 @@ describe("generate --from each fixture app", () => {
         const apps = await new SnapshotMetadataSource(dir).readApps([]);
         const shuffled: AppMetadata[] = apps.reverse().map((app) => ({
           ...app,
-          fields: { ...app.fields, properties: Object.fromEntries(Object.entries(app.fields.properties).reverse()) },
+          fields: {
+            ...app.fields,
+            properties: Object.fromEntries(Object.entries(app.fields.properties).reverse()),
+          },
         }));
-        expect(serializeDocument(buildDocument(shuffled, build, await readBaseSpec()).document)).toBe(output.text);
+        expect(serializeDocument(buildDocument(shuffled, build, await readBaseSpec()).document)).toBe(
+          output.text,
+        );
       });
 
       it("gives every Kintone field a property with its code and type", () => {
@@ -54,7 +74,11 @@ describe("generate --from each fixture app", () => {
         for (const [schemaName, schema] of Object.entries<Record<string, unknown>>(doc.components.schemas)) {
           if (schema["x-kintone-app-id"] === undefined || schemaName.endsWith("Page")) continue;
           for (const [prop, value] of Object.entries<Record<string, unknown>>(schema.properties as never)) {
-            if (prop === "id" && schemaName.endsWith("Row") || prop === "id" && schemaName.endsWith("RowInput")) continue;
+            if (
+              (prop === "id" && schemaName.endsWith("Row")) ||
+              (prop === "id" && schemaName.endsWith("RowInput"))
+            )
+              continue;
             expect(value["x-kintone-field-code"], `${schemaName}.${prop}`).toBeTypeOf("string");
             expect(value["x-kintone-field-type"], `${schemaName}.${prop}`).toBeTypeOf("string");
           }

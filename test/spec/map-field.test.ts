@@ -11,7 +11,8 @@ const allTypes = normalizeFormFields(
   JSON.parse(await readFile(join(FIXTURES, "java-client-all-types/5/form-fields.json"), "utf8")),
 ).properties;
 const field = (code: string) => allTypes[code] as FieldProperty;
-const map = (f: FieldProperty, targets: string[] = []) => mapField(f, { lookupTargets: new Set(targets), inSubtable: false });
+const map = (f: FieldProperty, targets: string[] = []) =>
+  mapField(f, { lookupTargets: new Set(targets), inSubtable: false });
 const entity = { type: "array", items: { $ref: "#/components/schemas/Entity" } };
 
 describe("mapField: one case per Kintone field type (java-client fixture)", () => {
@@ -57,14 +58,24 @@ describe("mapField: one case per Kintone field type (java-client fixture)", () =
 
   it("lists options in index order, not key order", () => {
     const dropdown = field("dropdown") as FieldProperty & { options: Record<string, { index: string }> };
-    const byIndex = Object.entries(dropdown.options).sort(([, a], [, b]) => Number(a.index) - Number(b.index)).map(([k]) => k);
+    const byIndex = Object.entries(dropdown.options)
+      .sort(([, a], [, b]) => Number(a.index) - Number(b.index))
+      .map(([k]) => k);
     expect(Object.keys(dropdown.options)).not.toEqual(byIndex);
     expect(map(dropdown)?.schema.enum).toEqual(byIndex);
   });
 
   it("maps CALC by format", () => {
     const calc = field("calc");
-    const formats = { NUMBER: "number", NUMBER_DIGIT: "number", DATE: "date", DATETIME: "date-time", TIME: "string", HOUR_MINUTE: "string", DAY_HOUR_MINUTE: "string" };
+    const formats = {
+      NUMBER: "number",
+      NUMBER_DIGIT: "number",
+      DATE: "date",
+      DATETIME: "date-time",
+      TIME: "string",
+      HOUR_MINUTE: "string",
+      DAY_HOUR_MINUTE: "string",
+    };
     for (const [format, expected] of Object.entries(formats)) {
       const schema = map({ ...calc, format } as FieldProperty)?.schema;
       expect(schema?.format ?? schema?.type, format).toBe(expected === "number" ? "double" : expected);
@@ -83,7 +94,9 @@ describe("mapField: one case per Kintone field type (java-client fixture)", () =
     expect(targets.size).toBeGreaterThan(0);
     const [target] = [...targets];
     expect(map(lookup, [...targets])?.writable).toBe(true);
-    expect(map({ ...field("text"), code: target as string } as FieldProperty, [...targets])?.writable).toBe(false);
+    expect(map({ ...field("text"), code: target as string } as FieldProperty, [...targets])?.writable).toBe(
+      false,
+    );
   });
 
   it("leaves process-management fields out when the feature is off", () => {
@@ -93,7 +106,14 @@ describe("mapField: one case per Kintone field type (java-client fixture)", () =
   });
 
   it("carries required, unique and length limits, and requires on create only what has no default", () => {
-    const text = { ...field("text"), required: true, unique: true, minLength: "2", maxLength: "64", defaultValue: "" } as FieldProperty;
+    const text = {
+      ...field("text"),
+      required: true,
+      unique: true,
+      minLength: "2",
+      maxLength: "64",
+      defaultValue: "",
+    } as FieldProperty;
     const mapped = map(text);
     expect(mapped?.schema).toMatchObject({ minLength: 2, maxLength: 64 });
     expect(mapped?.requiredOnCreate).toBe(true);

@@ -46,10 +46,16 @@ describe("derivePropertyName", () => {
   const katakana = fc.integer({ min: 0x30a1, max: 0x30fa });
   const halfKatakana = fc.integer({ min: 0xff66, max: 0xff9d });
   const kanji = fc.integer({ min: 0x4e00, max: 0x9fff });
-  const alnum = fc.constantFrom(..."abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".split("").map((c) => c.charCodeAt(0)));
-  const fullAlnum = fc.integer({ min: 0xff10, max: 0xff5a }).filter((c) => (c >= 0xff10 && c <= 0xff19) || (c >= 0xff21 && c <= 0xff3a) || c >= 0xff41);
+  const alnum = fc.constantFrom(
+    ..."abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".split("").map((c) => c.charCodeAt(0)),
+  );
+  const fullAlnum = fc
+    .integer({ min: 0xff10, max: 0xff5a })
+    .filter((c) => (c >= 0xff10 && c <= 0xff19) || (c >= 0xff21 && c <= 0xff3a) || c >= 0xff41);
   const symbols = fc.constantFrom(0x5f, 0xff3f, 0xff65, 0x30fb, 0xff04, 0xffe5);
-  const fieldChar = fc.oneof(hiragana, katakana, halfKatakana, kanji, alnum, fullAlnum, symbols).map((c) => String.fromCharCode(c));
+  const fieldChar = fc
+    .oneof(hiragana, katakana, halfKatakana, kanji, alnum, fullAlnum, symbols)
+    .map((c) => String.fromCharCode(c));
   /** A legal Kintone field code: 1–128 characters of the allowed alphabet, not starting with a digit. */
   const fieldCode = fc
     .array(fieldChar, { minLength: 1, maxLength: 128 })
@@ -70,7 +76,19 @@ describe("derivePropertyName", () => {
   function appWith(codes: readonly string[]): AppMetadata {
     const properties: Record<string, FieldProperty> = {};
     for (const code of codes) {
-      properties[code] = { type: "SINGLE_LINE_TEXT", code, label: code, noLabel: false, required: false, defaultValue: "", unique: false, minLength: "", maxLength: "", expression: "", hideExpression: false };
+      properties[code] = {
+        type: "SINGLE_LINE_TEXT",
+        code,
+        label: code,
+        noLabel: false,
+        required: false,
+        defaultValue: "",
+        unique: false,
+        minLength: "",
+        maxLength: "",
+        expression: "",
+        hideExpression: false,
+      };
     }
     return {
       app: { appId: "1", code: "", name: "x", description: "", spaceId: null, threadId: null },
@@ -83,7 +101,23 @@ describe("derivePropertyName", () => {
 
   it("never gives two fields names that are equal ignoring case", () => {
     // Codes that collide after camel-casing are the interesting case: mix in such variants on purpose.
-    const colliding = fc.uniqueArray(fc.constantFrom("Name", "name", "NAME", "na_me", "Na_Me", "名前", "氏名", "id", "ID", "revision", "number", "Number_"), { minLength: 1 });
+    const colliding = fc.uniqueArray(
+      fc.constantFrom(
+        "Name",
+        "name",
+        "NAME",
+        "na_me",
+        "Na_Me",
+        "名前",
+        "氏名",
+        "id",
+        "ID",
+        "revision",
+        "number",
+        "Number_",
+      ),
+      { minLength: 1 },
+    );
     fc.assert(
       fc.property(codeSets, colliding, (codes, extra) => {
         const names = [...namesOf(appWith([...new Set([...codes, ...extra])])).values()];
@@ -97,7 +131,9 @@ describe("derivePropertyName", () => {
   it("does not rename any field when the fields are reordered", () => {
     fc.assert(
       fc.property(codeSets, fc.integer(), (codes, seed) => {
-        const shuffled = [...codes].sort((a, b) => ((a.length * 31 + seed) % 7) - ((b.length * 31 + seed) % 7));
+        const shuffled = [...codes].sort(
+          (a, b) => ((a.length * 31 + seed) % 7) - ((b.length * 31 + seed) % 7),
+        );
         expect(namesOf(appWith(shuffled))).toEqual(namesOf(appWith(codes)));
       }),
       { numRuns: 200 },

@@ -19,7 +19,7 @@ import { generateSpec } from "../../spec/generate.js";
 import { readPinnedNames } from "../../spec/pinned.js";
 import { readBaseSpec, SAMPLE_APPS_DIR } from "../../templates.js";
 import { writeFileAtomic } from "../../util/atomic-write.js";
-import { diffDocuments } from "../../validate/diff.js";
+import { type Change, diffDocuments } from "../../validate/diff.js";
 import { addConnectionOptions, collect } from "../connection-options.js";
 import { createOutput, type Output } from "../output.js";
 import { printChanges } from "../report.js";
@@ -77,22 +77,26 @@ async function checkWritable(path: string): Promise<void> {
   }
 }
 
+/**
+ * Reads the spec already at the output path: its text (for --check) and the names it gave (kept on regeneration).
+ * The text is decoded only for --check; names are scanned from the bytes (see readPinnedNames).
+ */
 async function readPrevious(
   path: string,
   output: Output,
-): Promise<{ text: string; doc: unknown } | undefined> {
-  let text: string;
+  keepText: boolean,
+): Promise<{ text?: string; pinned?: PinnedNames } | undefined> {
+  let bytes: Buffer;
   try {
-    text = await readFile(path, "utf8");
+    bytes = await readFile(path);
   } catch {
     return undefined;
   }
-  try {
-    return { text, doc: JSON.parse(text) };
-  } catch {
+  const pinned = readPinnedNames(bytes);
+  if (pinned === undefined) {
     output.warn(`${path} is not valid JSON, so names from it cannot be kept; they are derived afresh.`);
-    return { text, doc: undefined };
   }
+  return { ...(keepText ? { text: bytes.toString("utf8") } : {}), ...(pinned ? { pinned } : {}) };
 }
 
 function chooseSource(flags: GenerateFlags, env: Env, config: ConfigFile, cwd: string): MetadataSource {
@@ -144,9 +148,10 @@ export async function handleGenerate(
   const shown = flags.output ?? config.output ?? DEFAULT_OUTPUT;
   if (!flags.stdout && !flags.check) await checkWritable(outputPath);
 
-  const previous = flags.stdout ? undefined : await readPrevious(outputPath, output);
-  const pinned: PinnedNames | undefined =
-    previous?.doc !== undefined ? readPinnedNames(previous.doc) : undefined;
+  // Only --check needs the old text; otherwise the previous spec is only scanned for its names.
+  const read = flags.stdout ? undefined : await readPrevious(outputPath, output, flags.check === true);
+  const pinned = read?.pinned;
+  const previous = read?.text !== undefined ? { text: read.text } : undefined;
 
   output.info(output.color.dim(`Reading app metadata from ${source.origin}…`));
   const result = await generateSpec({
@@ -182,13 +187,13 @@ export async function handleGenerate(
       output.info(`${shown} is up to date.`);
       return 0;
     }
-    const changes =
-      previous.doc === undefined
-        ? []
-        : diffDocuments(
-            previous.doc as Record<string, unknown>,
-            result.document as unknown as Record<string, unknown>,
-          );
+    let changes: Change[] = [];
+    try {
+      const before = JSON.parse(previous.text) as Record<string, unknown>;
+      changes = diffDocuments(before, result.document as unknown as Record<string, unknown>);
+    } catch {
+      output.info(`${shown} is not valid JSON, so its changes cannot be listed.`);
+    }
     output.error(`${shown} is out of date: regenerate it with "kintone-openapi generate".`);
     printChanges(output, changes, (line) => output.info(line));
     return 1;

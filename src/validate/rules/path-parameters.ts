@@ -7,13 +7,15 @@ export const pathParameters: Rule = {
   description: "path parameters are required and match the path's placeholders",
   source: "salesforce-external-services.md rule 15; OpenAPI 3.0 Parameter Object",
   *check(ctx) {
-    const all = ctx.parameters();
+    const pathParams = new Map<unknown, ReturnType<typeof ctx.parameters>>();
+    for (const entry of ctx.parameters()) {
+      if (entry.parameter.in !== "path") continue;
+      pathParams.set(entry.operation, [...(pathParams.get(entry.operation) ?? []), entry]);
+    }
     for (const op of ctx.operations()) {
       const placeholders = new Set([...op.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1] as string));
       const declared = new Set<string>();
-      for (const { parameter, pointer } of all.filter(
-        (p) => p.operation === op && p.parameter.in === "path",
-      )) {
+      for (const { parameter, pointer } of pathParams.get(op) ?? []) {
         const name = String(parameter.name);
         declared.add(name);
         if (!placeholders.has(name)) {
