@@ -2,7 +2,7 @@ import { KintoneRestAPIError } from "@kintone/rest-api-client";
 import { KintoneError } from "../errors.js";
 
 /** What was being done when Kintone failed, so advice can name the app and the host. */
-export type ErrorContext = { host: string; appId?: string; action: string };
+export type ErrorContext = { host: string; appId?: string; action: string; clientCert?: boolean };
 
 /** Advice per Kintone error code (kintone-api.md §5.3). `app` is " 12" or "" when unknown. */
 const ADVICE: Record<string, (ctx: ErrorContext) => string> = {
@@ -82,6 +82,22 @@ export function translateKintoneError(error: unknown, ctx: ErrorContext): Kinton
     );
   }
   const code = (error as { code?: unknown }).code;
+  if (
+    ctx.clientCert &&
+    typeof code === "string" &&
+    (code === "ECONNRESET" || code === "EPROTO" || code.startsWith("ERR_SSL_"))
+  ) {
+    return new KintoneError(
+      `${ctx.host} ended the TLS handshake (${code}): it probably does not accept the client certificate; check --pfx-file-path (or KINTONE_PFX_FILE_PATH).`,
+      { code },
+    );
+  }
+  if (typeof code === "string" && code.startsWith("ERR_SSL_")) {
+    return new KintoneError(
+      `the TLS handshake with ${ctx.host} failed (${code}): check --base-url and the certificates.`,
+      { code },
+    );
+  }
   if (typeof code === "string" && NETWORK_ADVICE[code] !== undefined) {
     return new KintoneError((NETWORK_ADVICE[code] as (c: ErrorContext) => string)(ctx), { code });
   }

@@ -76,7 +76,11 @@ export class LiveMetadataSource implements MetadataSource {
     try {
       return await run(client);
     } catch (error) {
-      throw translateKintoneError(error, { ...ctx, host: this.host });
+      throw translateKintoneError(error, {
+        ...ctx,
+        host: this.host,
+        clientCert: this.options.clientCert !== undefined,
+      });
     }
   }
 

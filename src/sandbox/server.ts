@@ -1,5 +1,6 @@
 import { timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import qs from "qs";
 import { SAMPLE_APPS_DIR } from "../templates.js";
@@ -34,6 +35,11 @@ export type SandboxOptions = {
   guestSpaces?: readonly string[];
   /** Kintone's limit of concurrent requests (default 100); the next one gets 429 GAIA_TO04. */
   maxConcurrent?: number;
+  /**
+   * Serve https (PEM strings). With `ca` and `requireClientCert`, only clients presenting a certificate signed by
+   * that CA get through, like a Kintone domain with client certificate authentication (*.s.cybozu.com).
+   */
+  tls?: { key: string; cert: string; ca?: string; requireClientCert?: boolean };
 };
 
 export type SandboxStats = {
@@ -322,7 +328,8 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
         }
       }
       const key = `${method} ${endpoint}`;
-      stats.byEndpoint[key] = (stats.byEndpoint[key] ?? 0) + 1;
+      const counted = preview === undefined ? key : `${method} preview/${endpoint}`;
+      stats.byEndpoint[counted] = (stats.byEndpoint[counted] ?? 0) + 1;
       const handler = ROUTES[key];
       if (handler === undefined || (preview !== undefined && !PREVIEW_ENDPOINTS.has(endpoint))) {
         throw new KintoneApiError(404, "CB_NO01", "The API does not exist.");
@@ -349,9 +356,22 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     }
   };
 
-  const server = createServer((req, res) => {
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
     void handle(req, res);
-  });
+  };
+  const tls = options.tls;
+  const server = tls
+    ? createHttpsServer(
+        {
+          key: tls.key,
+          cert: tls.cert,
+          ...(tls.ca !== undefined ? { ca: tls.ca } : {}),
+          requestCert: tls.requireClientCert === true,
+          rejectUnauthorized: tls.requireClientCert === true,
+        },
+        listener,
+      )
+    : createServer(listener);
   server.keepAliveTimeout = 5000;
   const host = options.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
@@ -360,7 +380,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   });
   const port = (server.address() as AddressInfo).port;
   return {
-    url: `http://localhost:${port}`,
+    url: `${tls ? "https" : "http"}://localhost:${port}`,
     port,
     stats: () => structuredClone(stats),
     close: () =>

@@ -73,7 +73,11 @@ function scanStrings(
       i++; // whitespace, numbers, true/false/null
     }
   }
-  if (stack.length !== 0 || n === 0 || bytes.every((b) => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09)) {
+  if (
+    stack.length !== 0 ||
+    n === 0 ||
+    bytes.every((b) => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09)
+  ) {
     throw new NotJson();
   }
 }

@@ -81,6 +81,13 @@ describe("LiveMetadataSource through @kintone/rest-api-client against the sandbo
     expect(viewOnly.message).toMatch(/app 1 \(GAIA_NO01\).*Manage app/);
   });
 
+  it("reads the pre-deploy settings with --preview", async () => {
+    const before = sandbox.stats().byEndpoint["GET preview/app/form/fields"] ?? 0;
+    const [app] = await connect({ preview: true }).readApps(["3"]);
+    expect(Object.keys(app?.fields.properties ?? {})).toContain("回答期限");
+    expect(sandbox.stats().byEndpoint["GET preview/app/form/fields"]).toBe(before + 1);
+  });
+
   it("names the app that was not found", async () => {
     const error = await errorOf(connect().readApps(["1", "999"]));
     expect(error.message).toMatch(/^app 999 was not found/);

@@ -18,13 +18,22 @@ describe("readPinnedNames", () => {
 
   it("finds the same names in compact JSON, with escapes and nested arrays", () => {
     const doc = {
-      paths: { "/x": { get: { operationId: "getThing", "x-kintone-app-id": "9", "x-kintone-operation": "get", tags: ["a", "b"] } } },
+      paths: {
+        "/x": {
+          get: {
+            operationId: "getThing",
+            "x-kintone-app-id": "9",
+            "x-kintone-operation": "get",
+            tags: ["a", "b"],
+          },
+        },
+      },
       components: {
         schemas: {
           Thing: {
             "x-kintone-app-id": "9",
             properties: {
-              "quote\"d": { "x-kintone-field-code": "コード\\\"1", enum: ["x", { y: "z" }] },
+              'quote"d': { "x-kintone-field-code": 'コード\\"1', enum: ["x", { y: "z" }] },
               plain: { "x-kintone-field-code": "Plain" },
             },
           },
@@ -33,10 +42,16 @@ describe("readPinnedNames", () => {
     };
     const pinned = readPinnedNames(bytes(JSON.stringify(doc)));
     expect(pinned?.get("9")?.singular).toBe("Thing");
-    expect(Object.fromEntries(pinned?.get("9")?.fields ?? [])).toEqual({ 'コード\\"1': 'quote"d', Plain: "plain" });
+    expect(Object.fromEntries(pinned?.get("9")?.fields ?? [])).toEqual({
+      'コード\\"1': 'quote"d',
+      Plain: "plain",
+    });
   });
 
-  it.each(["", "{", '{"a": [1, 2}', '{"a": "unterminated'])("gives undefined for text that is not JSON: %j", (text) => {
-    expect(readPinnedNames(bytes(text))).toBeUndefined();
-  });
+  it.each(["", "{", '{"a": [1, 2}', '{"a": "unterminated'])(
+    "gives undefined for text that is not JSON: %j",
+    (text) => {
+      expect(readPinnedNames(bytes(text))).toBeUndefined();
+    },
+  );
 });
