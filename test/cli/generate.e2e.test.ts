@@ -92,6 +92,22 @@ describe("kintone-openapi generate (built CLI)", () => {
     expect(missing.stderr).toMatch(/missing.json does not exist/);
   });
 
+  it("takes app and field names from the config file, and warns about collisions it resolved", async () => {
+    await writeFile(
+      join(dir, "names.config.json"),
+      JSON.stringify({ apps: { "1": { name: "Client", fields: { Company_name: "firmName", Phone: "email" } } } }),
+    );
+    const result = await runCli(["generate", "--demo", "--config", "names.config.json", "--stdout"], { cwd: dir });
+    expect(result.code).toBe(0);
+    const doc = JSON.parse(result.stdout);
+    expect(doc.paths["/clients"].get.operationId).toBe("listClients");
+    const props = doc.components.schemas.Client.properties;
+    expect(props.firmName["x-kintone-field-code"]).toBe("Company_name");
+    expect(props.email["x-kintone-field-code"]).toBe("Phone");
+    expect(props.email2["x-kintone-field-code"]).toBe("Email");
+    expect(result.stderr).toMatch(/field "Email" would be named "email", which field "Phone" already has; it is named "email2"/);
+  });
+
   it("keeps the names of the previous spec when regenerating", async () => {
     const out = join(dir, "pinned.json");
     expect((await runCli(["generate", "--demo", "--app", "1", "-o", out], { cwd: dir })).code).toBe(0);
