@@ -4,43 +4,13 @@ import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import qs from "qs";
 import { SAMPLE_APPS_DIR } from "../templates.js";
-import { appNotFound, invalidInput, KintoneApiError, noPermission } from "./errors.js";
-import { loadSandboxData, type SandboxApp } from "./store.js";
+import type { ApiRequest, Caller, Handler, SandboxOptions, SandboxState } from "./context.js";
+import { KintoneApiError } from "./errors.js";
+import { getApp, getApps, getFormFields, getFormLayout, getStatus } from "./routes/apps.js";
+import { RECORD_ROUTES } from "./routes/records.js";
+import { loadSandboxData } from "./store.js";
 
-/** An API token the sandbox accepts, for one app, with Kintone's token permissions. */
-export type SandboxToken = {
-  token: string;
-  appId: string;
-  /** Default: all. Reading field settings needs "manage" (Kintone's "Manage app" token permission). */
-  permissions?: ReadonlyArray<"view" | "add" | "edit" | "delete" | "manage">;
-};
-
-export type SandboxOptions = {
-  /** Snapshot directory to serve (default: the sample apps in templates/). */
-  data?: string;
-  /** Port (0 = any free port). */
-  port?: number;
-  /** Interface to bind (default 127.0.0.1: the sandbox is for this machine). */
-  host?: string;
-  /** Fixed delay added to every request, to simulate Kintone's round trip in benchmarks. */
-  latencyMs?: number;
-  /** Password login (default sandbox / sandbox). */
-  username?: string;
-  password?: string;
-  apiTokens?: readonly SandboxToken[];
-  oauthTokens?: readonly string[];
-  /** When set, every request must also carry this basic auth (a domain behind basic auth). */
-  basicAuth?: { username: string; password: string };
-  /** Space ids that are guest spaces: apps whose spaceId is one of them are reached only through guest URLs. */
-  guestSpaces?: readonly string[];
-  /** Kintone's limit of concurrent requests (default 100); the next one gets 429 GAIA_TO04. */
-  maxConcurrent?: number;
-  /**
-   * Serve https (PEM strings). With `ca` and `requireClientCert`, only clients presenting a certificate signed by
-   * that CA get through, like a Kintone domain with client certificate authentication (*.s.cybozu.com).
-   */
-  tls?: { key: string; cert: string; ca?: string; requireClientCert?: boolean };
-};
+export type { SandboxOptions, SandboxToken } from "./context.js";
 
 export type SandboxStats = {
   requests: number;
@@ -55,24 +25,6 @@ export type Sandbox = {
   stats(): SandboxStats;
   close(): Promise<void>;
 };
-
-type Caller =
-  | { kind: "user"; login: string }
-  | { kind: "token"; apps: Map<string, Set<string>> }
-  | { kind: "oauth" };
-
-type Request = {
-  method: string;
-  endpoint: string;
-  guestSpaceId: string | undefined;
-  preview: boolean;
-  params: Record<string, unknown>;
-  caller: Caller;
-};
-
-type Handler = (ctx: Request, sandbox: SandboxState) => unknown;
-
-type SandboxState = { apps: Map<string, SandboxApp>; options: SandboxOptions };
 
 const API_PATH = /^\/k(?:\/guest\/([1-9][0-9]*))?\/v1\/(preview\/)?(.+)\.json$/;
 const MAX_BODY = 64 * 1024 * 1024;
@@ -102,6 +54,22 @@ async function readBody(req: IncomingMessage): Promise<string> {
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString("utf8");
+}
+
+/** Entity names met in the data (users, organizations, groups), so written codes come back with names. */
+function collectNames(apps: SandboxState["apps"], options: SandboxOptions): Map<string, string> {
+  const names = new Map<string, string>([[options.username ?? "sandbox", options.username ?? "sandbox"]]);
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) value.forEach(visit);
+    else if (typeof value === "object" && value !== null) {
+      const { code, name } = value as { code?: unknown; name?: unknown };
+      if (typeof code === "string" && typeof name === "string" && Object.keys(value).length === 2)
+        names.set(code, name);
+      else Object.values(value).forEach(visit);
+    }
+  };
+  for (const app of apps.values()) for (const record of app.records.values()) visit(record);
+  return names;
 }
 
 /** Authenticates a request the way Kintone does (kintone-api.md §5.1): password > API token > OAuth. */
@@ -167,103 +135,9 @@ function authenticate(req: IncomingMessage, options: SandboxOptions): Caller {
   throw new KintoneApiError(401, "CB_AU01", "Please login.");
 }
 
-/** The app a request targets, after the guest-space and permission checks. */
-function appFor(ctx: Request, state: SandboxState, id: unknown, permission: "view" | "manage"): SandboxApp {
-  const key = typeof id === "number" ? String(id) : id;
-  if (typeof key !== "string" || key === "") throw invalidInput({ app: ["Required field."] });
-  if (!/^-?[0-9]+$/.test(key)) throw invalidInput({ app: ["Enter an integer value."] });
-  if (Number(key) < 1) throw invalidInput({ app: ["must be greater than or equal to 1"] });
-  const app = state.apps.get(key);
-  if (app === undefined) throw appNotFound(key);
-  const guest = isGuestApp(app, state);
-  if (guest && ctx.guestSpaceId === undefined) {
-    throw new KintoneApiError(
-      400,
-      "GAIA_IL23",
-      "This app is in a guest space. Send the request to '/k/guest/(guest space ID)/v1/...'.",
-    );
-  }
-  if (ctx.guestSpaceId !== undefined && app.app.spaceId !== ctx.guestSpaceId) throw noPermission();
-  if (ctx.caller.kind === "token") {
-    const permissions = ctx.caller.apps.get(key);
-    if (permissions === undefined || !permissions.has(permission)) {
-      throw new KintoneApiError(403, "GAIA_NO01", "Using this API token, you cannot run the specified API.");
-    }
-  }
-  return app;
-}
-
-function isGuestApp(app: SandboxApp, state: SandboxState): boolean {
-  return app.app.spaceId !== null && (state.options.guestSpaces ?? []).includes(app.app.spaceId);
-}
-
-function arrayParam(value: unknown): string[] | undefined {
-  if (value === undefined) return undefined;
-  const list = Array.isArray(value)
-    ? value
-    : typeof value === "object" && value !== null
-      ? Object.values(value)
-      : [value];
-  return list.map(String);
-}
-
-function intParam(value: unknown, name: string, fallback: number, min: number, max: number): number {
-  if (value === undefined || value === "") return fallback;
-  const number = Number(value);
-  if (!Number.isInteger(number)) throw invalidInput({ [name]: ["Enter an integer value."] });
-  if (number < min) throw invalidInput({ [name]: [`must be greater than or equal to ${min}`] });
-  if (number > max) throw invalidInput({ [name]: [`must be less than or equal to ${max}`] });
-  return number;
-}
-
-const getApps: Handler = (ctx, state) => {
-  const ids = arrayParam(ctx.params.ids);
-  const codes = arrayParam(ctx.params.codes);
-  const spaceIds = arrayParam(ctx.params.spaceIds);
-  for (const [name, list] of [
-    ["ids", ids],
-    ["codes", codes],
-    ["spaceIds", spaceIds],
-  ] as const) {
-    if (list !== undefined && list.length > 100)
-      throw invalidInput({ [name]: ["Up to 100 values can be specified."] });
-  }
-  const limit = intParam(ctx.params.limit, "limit", 100, 1, 100);
-  const offset = intParam(ctx.params.offset, "offset", 0, 0, 2147483647);
-  const name = typeof ctx.params.name === "string" ? ctx.params.name.toLowerCase() : undefined;
-  const visible = [...state.apps.values()].filter((app) => {
-    if (ctx.guestSpaceId !== undefined ? app.app.spaceId !== ctx.guestSpaceId : isGuestApp(app, state))
-      return false;
-    if (ctx.caller.kind === "token" && !ctx.caller.apps.has(app.app.appId)) return false;
-    if (ids !== undefined && !ids.includes(app.app.appId)) return false;
-    if (codes !== undefined && !codes.includes(app.app.code)) return false;
-    if (spaceIds !== undefined && (app.app.spaceId === null || !spaceIds.includes(app.app.spaceId)))
-      return false;
-    if (name !== undefined && !app.app.name.toLowerCase().includes(name)) return false;
-    return true;
-  });
-  visible.sort((a, b) => Number(a.app.appId) - Number(b.app.appId));
-  return { apps: visible.slice(offset, offset + limit).map((app) => app.app) };
-};
-
-const getApp: Handler = (ctx, state) => appFor(ctx, state, ctx.params.id, "view").app;
-
-const getFormFields: Handler = (ctx, state) => appFor(ctx, state, ctx.params.app, "manage").fieldsBody;
-
-const getFormLayout: Handler = (ctx, state) => {
-  const app = appFor(ctx, state, ctx.params.app, "manage");
-  return app.layoutBody ?? { layout: [], revision: app.fields.revision };
-};
-
-const getStatus: Handler = (ctx, state) => {
-  const app = appFor(ctx, state, ctx.params.app, "manage");
-  const status = Object.values(app.fields.properties).find((field) => field.type === "STATUS");
-  const enabled = status !== undefined && (status as { enabled?: boolean }).enabled === true;
-  return { enable: enabled, states: null, actions: null, revision: app.fields.revision };
-};
-
 /** Routes: "METHOD endpoint" → handler. Settings APIs also answer under /preview/. */
 const ROUTES: Record<string, Handler> = {
+  ...RECORD_ROUTES,
   "GET apps": getApps,
   "GET app": getApp,
   "GET app/form/fields": getFormFields,
@@ -277,7 +151,8 @@ const PREVIEW_ENDPOINTS = new Set(["app/form/fields", "app/form/layout", "app/st
  * @kintone/rest-api-client reaches it as http://localhost:PORT.
  */
 export async function createSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  const state: SandboxState = { apps: await loadSandboxData(options.data ?? SAMPLE_APPS_DIR), options };
+  const apps = await loadSandboxData(options.data ?? SAMPLE_APPS_DIR);
+  const state: SandboxState = { apps, options, cursors: new Map(), names: collectNames(apps, options) };
   const stats: SandboxStats = { requests: 0, byEndpoint: {}, maxInFlight: 0 };
   let inFlight = 0;
   const maxConcurrent = options.maxConcurrent ?? 100;
@@ -335,11 +210,15 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
         throw new KintoneApiError(404, "CB_NO01", "The API does not exist.");
       }
       const caller = authenticate(req, options);
-      json(
-        res,
-        200,
-        handler({ method, endpoint, guestSpaceId, preview: preview !== undefined, params, caller }, state),
-      );
+      const request: ApiRequest = {
+        method,
+        endpoint,
+        guestSpaceId,
+        preview: preview !== undefined,
+        params,
+        caller,
+      };
+      json(res, 200, handler(request, state));
     } catch (error) {
       if (error instanceof KintoneApiError) {
         if (error.code === "BASIC_AUTH") {

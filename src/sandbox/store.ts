@@ -4,6 +4,7 @@ import { SnapshotError } from "../errors.js";
 import { SNAPSHOT_FILES, SnapshotMetadataSource } from "../kintone/snapshot-source.js";
 import type { FormFields, KintoneApp } from "../kintone/types.js";
 import { JsonSyntaxError, parseJsonText } from "../util/json-file.js";
+import { type FieldInfo, indexFields } from "./fields.js";
 
 /** A record as Kintone returns it: field code → {type, value}. */
 export type StoredRecord = Record<string, { type: string; value: unknown }>;
@@ -15,7 +16,12 @@ export type SandboxApp = {
   fieldsBody: unknown;
   fields: FormFields;
   layoutBody: unknown | undefined;
-  records: StoredRecord[];
+  /** Fields by code (top level, in tables, and `$id`). */
+  index: Map<string, FieldInfo>;
+  /** Records by id, in insertion order. Replaced whole by a committed write, so a failed batch leaves it as it was. */
+  records: Map<number, StoredRecord>;
+  nextId: number;
+  nextRowId: number;
 };
 
 /** Loads a snapshot directory into memory; a broken directory is a SnapshotError naming the file, at start-up. */
@@ -48,7 +54,32 @@ export async function loadSandboxData(dir: string): Promise<Map<string, SandboxA
       records = list as StoredRecord[];
     }
     const fieldsBody = JSON.parse(await readFile(join(dir, id, SNAPSHOT_FILES.fields), "utf8")) as unknown;
-    apps.set(id, { app: meta.app, fields: meta.fields, fieldsBody, layoutBody: meta.layout, records });
+    const byId = new Map<number, StoredRecord>();
+    let maxRow = 0;
+    for (const [index, record] of records.entries()) {
+      const recordId = Number(record.$id?.value);
+      if (!Number.isInteger(recordId) || recordId < 1 || byId.has(recordId)) {
+        throw new SnapshotError(
+          `${recordsPath}: record ${index} has no unique "$id" (a positive whole number).`,
+        );
+      }
+      byId.set(recordId, record);
+      for (const field of Object.values(record)) {
+        if (field.type !== "SUBTABLE" || !Array.isArray(field.value)) continue;
+        for (const row of field.value as Array<{ id?: string }>)
+          maxRow = Math.max(maxRow, Number(row.id) || 0);
+      }
+    }
+    apps.set(id, {
+      app: meta.app,
+      fields: meta.fields,
+      fieldsBody,
+      layoutBody: meta.layout,
+      index: indexFields(meta.fields),
+      records: byId,
+      nextId: Math.max(0, ...byId.keys()) + 1,
+      nextRowId: maxRow + 1,
+    });
   }
   return apps;
 }

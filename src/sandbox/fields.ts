@@ -1,0 +1,30 @@
+import type { FieldProperty, FormFields, SubtableFieldProperty } from "../kintone/types.js";
+
+/** What the sandbox knows of one field: its type, its settings, the table it sits in, its options. */
+export type FieldInfo = {
+  code: string;
+  type: string;
+  property: FieldProperty | SubtableFieldProperty | undefined;
+  /** The SUBTABLE holding this field, for fields in a table. */
+  table?: string;
+  /** Option names of choice fields. */
+  options?: string[];
+};
+
+/** Indexes an app's fields by code: top-level fields, fields in tables, and `$id`. */
+export function indexFields(fields: FormFields): Map<string, FieldInfo> {
+  const index = new Map<string, FieldInfo>();
+  index.set("$id", { code: "$id", type: "__ID__", property: undefined });
+  const add = (field: FieldProperty | SubtableFieldProperty, table?: string) => {
+    const info: FieldInfo = { code: field.code, type: field.type, property: field };
+    if (table !== undefined) info.table = table;
+    const options = (field as { options?: Record<string, unknown> }).options;
+    if (options !== undefined) info.options = Object.keys(options);
+    index.set(field.code, info);
+  };
+  for (const field of Object.values(fields.properties)) {
+    add(field);
+    if (field.type === "SUBTABLE") for (const inner of Object.values(field.fields)) add(inner, field.code);
+  }
+  return index;
+}
