@@ -109,7 +109,7 @@ COMPANIES = ["Acme Robotics", "Blue Harbor Foods", "Cedar Finance", "Delta Clini
              "Summit Tools", "Tidal Apps"]
 cust_records = []
 for i, name in enumerate(COMPANIES, start=1):
-    r = base_record(i, "en")
+    r = base_record(i, "en", app_code="CUSTOMERS")
     ind = INDUSTRIES[i % len(INDUSTRIES)]
     slug = name.lower().replace(" ", "")
     owner = USERS[i % len(USERS)]
@@ -171,7 +171,7 @@ PSTATUS = {"Prospecting": "Not started", "Proposal": "In progress", "Negotiation
 deal_records = []
 row_id = 1000
 for i in range(1, 31):
-    r = base_record(i, "en")
+    r = base_record(i, "en", app_code="DEALS")
     cust = COMPANIES[(i * 7) % len(COMPANIES)]
     ci = COMPANIES.index(cust) + 1
     stage = STAGES[i % 5]

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { EXIT, KintoneOpenapiError } from "../errors.js";
 import { registerGenerate } from "./commands/generate.js";
+import { registerSandbox } from "./commands/sandbox.js";
 import { registerSnapshot } from "./commands/snapshot.js";
 import { createOutput } from "./output.js";
 
@@ -25,6 +26,7 @@ function buildProgram(): Command {
     .exitOverride();
   registerGenerate(program);
   registerSnapshot(program);
+  registerSandbox(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

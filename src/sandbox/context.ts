@@ -1,10 +1,10 @@
 import { appNotFound, invalidInput, KintoneApiError, noPermission } from "./errors.js";
-import type { FieldInfo } from "./fields.js";
 import type { SandboxApp } from "./store.js";
 
 /** An API token the sandbox accepts, for one app, with Kintone's token permissions. */
 export type SandboxToken = {
   token: string;
+  /** The app the token belongs to, or "*" for a token the sandbox accepts for every app. */
   appId: string;
   /** Default: all. Reading field settings needs "manage" (Kintone's "Manage app" token permission). */
   permissions?: ReadonlyArray<"view" | "add" | "edit" | "delete" | "manage">;
@@ -93,7 +93,7 @@ export function appFor(
   }
   if (ctx.guestSpaceId !== undefined && app.app.spaceId !== ctx.guestSpaceId) throw noPermission();
   if (ctx.caller.kind === "token") {
-    const permissions = ctx.caller.apps.get(key);
+    const permissions = ctx.caller.apps.get(key) ?? ctx.caller.apps.get("*");
     if (permissions === undefined || !permissions.has(permission)) {
       throw new KintoneApiError(403, "GAIA_NO01", "Using this API token, you cannot run the specified API.");
     }

@@ -127,6 +127,11 @@ function normalizeNumber(raw: unknown): string | undefined {
   return formatNumber(Number(text));
 }
 
+/** Kintone reports a non-number as `record[<code>].value` (brackets), unlike its other errors. */
+function numberErrorKey(key: string): string {
+  return `${key.replace(/\.([^.[]+)$/, "[$1]")}.value`;
+}
+
 function optionNames(field: FieldProperty | SubtableFieldProperty): string[] {
   return Object.keys((field as { options?: Record<string, unknown> }).options ?? {});
 }
@@ -152,7 +157,7 @@ function normalizeValue(
     case "NUMBER": {
       const number = normalizeNumber(raw);
       if (number === undefined) {
-        addError(errors, key.replace(/\.([^.[]+)$/, "[$1]") + ".value", "Only numbers are allowed.");
+        addError(errors, numberErrorKey(key), "Only numbers are allowed.");
         return "";
       }
       return number;
@@ -348,9 +353,9 @@ function buildRows(
       let value: unknown;
       if (given !== undefined && isWritable(field, targets)) {
         value = normalizeValue(field, given.value, fieldKey, errors, ctx, existing?.value[field.code]?.value);
-        if (field.type === "NUMBER" && errors[fieldKey.replace(/\.([^.[]+)$/, "[$1]") + ".value"]) {
+        if (field.type === "NUMBER" && errors[numberErrorKey(fieldKey)]) {
           // A non-number inside a table is stored as "" rather than refused (kintone-api.md §2).
-          delete errors[fieldKey.replace(/\.([^.[]+)$/, "[$1]") + ".value"];
+          delete errors[numberErrorKey(fieldKey)];
           value = "";
         }
       } else if (existing !== undefined) {
@@ -580,17 +585,6 @@ export function buildNewRecord(
     }
   }
   writeFields(app, input, values, "add", prefix, errors, ctx);
-  // A table left out of an add gets one row of defaults, as in the Kintone form.
-  for (const field of Object.values(app.fields.properties)) {
-    if (field.type === "SUBTABLE" && input[field.code] === undefined) {
-      values[field.code] = {
-        type: "SUBTABLE",
-        value: buildRows(field, [{ value: {} }], [], `${prefix}.${field.code}`, errors, ctx, () =>
-          String(app.nextRowId++),
-        ),
-      };
-    }
-  }
   finish(app, values, prefix, errors, ctx);
   checkUnique(app, records, values, undefined, prefix, errors);
   if (Object.keys(errors).length > 0) throw invalidInput(errors);

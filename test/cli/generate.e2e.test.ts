@@ -95,9 +95,13 @@ describe("kintone-openapi generate (built CLI)", () => {
   it("takes app and field names from the config file, and warns about collisions it resolved", async () => {
     await writeFile(
       join(dir, "names.config.json"),
-      JSON.stringify({ apps: { "1": { name: "Client", fields: { Company_name: "firmName", Phone: "email" } } } }),
+      JSON.stringify({
+        apps: { "1": { name: "Client", fields: { Company_name: "firmName", Phone: "email" } } },
+      }),
     );
-    const result = await runCli(["generate", "--demo", "--config", "names.config.json", "--stdout"], { cwd: dir });
+    const result = await runCli(["generate", "--demo", "--config", "names.config.json", "--stdout"], {
+      cwd: dir,
+    });
     expect(result.code).toBe(0);
     const doc = JSON.parse(result.stdout);
     expect(doc.paths["/clients"].get.operationId).toBe("listClients");
@@ -105,7 +109,9 @@ describe("kintone-openapi generate (built CLI)", () => {
     expect(props.firmName["x-kintone-field-code"]).toBe("Company_name");
     expect(props.email["x-kintone-field-code"]).toBe("Phone");
     expect(props.email2["x-kintone-field-code"]).toBe("Email");
-    expect(result.stderr).toMatch(/field "Email" would be named "email", which field "Phone" already has; it is named "email2"/);
+    expect(result.stderr).toMatch(
+      /field "Email" would be named "email", which field "Phone" already has; it is named "email2"/,
+    );
   });
 
   it("keeps the names of the previous spec when regenerating", async () => {

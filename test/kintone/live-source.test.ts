@@ -122,6 +122,40 @@ describe("LiveMetadataSource through @kintone/rest-api-client against the sandbo
   });
 });
 
+describe("every fixture app, every auth mode: live through the sandbox = snapshot", async () => {
+  const { readdir } = await import("node:fs/promises");
+  const names = (await readdir(FIXTURES, { withFileTypes: true }))
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name);
+  for (const name of names) {
+    it(name, async () => {
+      const dir = join(FIXTURES, name);
+      const expected = await specFrom(new SnapshotMetadataSource(dir), []);
+      const sandbox = await createSandbox({
+        data: dir,
+        apiTokens: [{ token: "t", appId: "*" }],
+        oauthTokens: ["o"],
+      });
+      try {
+        const ids = await new SnapshotMetadataSource(dir).listAppIds();
+        const auths: ConnectionOptions["auth"][] = [
+          password,
+          { kind: "apiToken", tokens: ["t"] },
+          { kind: "oauth", token: "o" },
+        ];
+        for (const auth of auths) {
+          expect(
+            await specFrom(new LiveMetadataSource({ baseUrl: sandbox.url, auth }), ids),
+            `${name} ${auth.kind}`,
+          ).toBe(expected);
+        }
+      } finally {
+        await sandbox.close();
+      }
+    });
+  }
+});
+
 describe("guest spaces and basic auth", () => {
   let sandbox: Sandbox;
   beforeAll(async () => {

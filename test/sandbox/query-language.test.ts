@@ -17,7 +17,10 @@ beforeAll(async () => {
   cleanup = temp.cleanup;
   await writeQueryLab(temp.dir);
   sandbox = await createSandbox({ data: temp.dir, now: () => QUERY_LAB_NOW, username: "sandbox" });
-  client = new KintoneRestAPIClient({ baseUrl: sandbox.url, auth: { username: "sandbox", password: "sandbox" } });
+  client = new KintoneRestAPIClient({
+    baseUrl: sandbox.url,
+    auth: { username: "sandbox", password: "sandbox" },
+  });
 });
 afterAll(async () => {
   await sandbox.close();
@@ -162,7 +165,11 @@ describe("query language: order by, limit, offset, totalCount", () => {
   });
 
   it("counts all matches with totalCount, whatever the limit", async () => {
-    const result = await client.record.getRecords({ app: 1, query: 'status = "Open" limit 1', totalCount: true });
+    const result = await client.record.getRecords({
+      app: 1,
+      query: 'status = "Open" limit 1',
+      totalCount: true,
+    });
     expect(result.records).toHaveLength(1);
     expect(result.totalCount).toBe("3");
     expect((await client.record.getRecords({ app: 1, query: "limit 1" })).totalCount).toBeNull();
@@ -200,12 +207,16 @@ describe("query language: errors", () => {
   });
 
   it("refuses fields in a table in order by", async () => {
-    const error = (await client.record.getRecords({ app: 1, query: "order by t_num asc" }).catch((e: unknown) => e)) as KintoneRestAPIError;
+    const error = (await client.record
+      .getRecords({ app: 1, query: "order by t_num asc" })
+      .catch((e: unknown) => e)) as KintoneRestAPIError;
     expect(error.status).toBe(400);
   });
 
   it("reports a syntax error under errors.query", async () => {
-    const error = (await client.record.getRecords({ app: 1, query: "text = " }).catch((e: unknown) => e)) as KintoneRestAPIError;
+    const error = (await client.record
+      .getRecords({ app: 1, query: "text = " })
+      .catch((e: unknown) => e)) as KintoneRestAPIError;
     expect(Object.keys(error.errors)).toEqual(["query"]);
   });
 });

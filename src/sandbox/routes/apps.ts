@@ -19,7 +19,8 @@ export const getApps: Handler = (ctx, state) => {
   const visible = [...state.apps.values()].filter((app) => {
     if (ctx.guestSpaceId !== undefined ? app.app.spaceId !== ctx.guestSpaceId : isGuestApp(app, state))
       return false;
-    if (ctx.caller.kind === "token" && !ctx.caller.apps.has(app.app.appId)) return false;
+    if (ctx.caller.kind === "token" && !ctx.caller.apps.has(app.app.appId) && !ctx.caller.apps.has("*"))
+      return false;
     if (ids !== undefined && !ids.includes(app.app.appId)) return false;
     if (codes !== undefined && !codes.includes(app.app.code)) return false;
     if (spaceIds !== undefined && (app.app.spaceId === null || !spaceIds.includes(app.app.spaceId)))

@@ -1,0 +1,94 @@
+import { resolve } from "node:path";
+import type { Command } from "commander";
+import { parseAppIds } from "../../config/resolve-options.js";
+import { UsageError } from "../../errors.js";
+import { createSandbox } from "../../sandbox/server.js";
+import { SAMPLE_APPS_DIR } from "../../templates.js";
+import { collect } from "../connection-options.js";
+import { createOutput } from "../output.js";
+import { waitForStopSignal } from "../signals.js";
+
+type SandboxFlags = {
+  data?: string;
+  port?: string;
+  host?: string;
+  latencyMs?: string;
+  username?: string;
+  password?: string;
+  apiToken?: string[];
+  guestSpace?: string[];
+  quiet?: boolean;
+};
+
+function wholeNumber(value: string | undefined, flag: string, fallback: number, max: number): number {
+  if (value === undefined) return fallback;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 0 || number > max) {
+    throw new UsageError(`${flag} must be a whole number from 0 to ${max} (got "${value}").`);
+  }
+  return number;
+}
+
+/** `kintone-openapi sandbox`: a local Kintone-compatible server (design.md §2, §6). */
+export async function handleSandbox(flags: SandboxFlags, cwd = process.cwd()): Promise<number> {
+  const output = createOutput({ quiet: flags.quiet === true });
+  const port = wholeNumber(flags.port, "--port", 0, 65535);
+  const latencyMs = wholeNumber(flags.latencyMs, "--latency-ms", 0, 60_000);
+  const tokens = (flags.apiToken ?? [])
+    .flatMap((value) => value.split(","))
+    .map((t) => t.trim())
+    .filter(Boolean);
+  const data = flags.data !== undefined ? resolve(cwd, flags.data) : SAMPLE_APPS_DIR;
+  let sandbox: Awaited<ReturnType<typeof createSandbox>>;
+  try {
+    sandbox = await createSandbox({
+      data,
+      port,
+      host: flags.host ?? "127.0.0.1",
+      latencyMs,
+      username: flags.username ?? "sandbox",
+      password: flags.password ?? "sandbox",
+      apiTokens: tokens.map((token) => ({ token, appId: "*" })),
+      guestSpaces: flags.guestSpace !== undefined ? parseAppIds(flags.guestSpace, "--guest-space") : [],
+    });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
+      throw new UsageError(
+        `port ${port} is already in use: choose another with --port (0 picks a free one).`,
+      );
+    }
+    throw error;
+  }
+  output.out(`kintone-openapi sandbox listening on ${sandbox.url}`);
+  output.info(
+    output.color.dim(
+      `Data: ${flags.data ?? "the bundled sample apps"}. Log in as ${flags.username ?? "sandbox"} / ${flags.password === undefined ? "sandbox" : "(the given password)"}${tokens.length > 0 ? `, or with the ${tokens.length} given API token(s)` : ""}. Request counts: ${sandbox.url}/__sandbox/stats. Stop with Ctrl-C.`,
+    ),
+  );
+  await waitForStopSignal();
+  await sandbox.close();
+  output.info("Sandbox stopped.");
+  return 0;
+}
+
+export function registerSandbox(program: Command): void {
+  program
+    .command("sandbox")
+    .description("run a local Kintone-compatible server over a snapshot directory (default: the sample apps)")
+    .option("--data <dir>", "snapshot directory to serve (default: the bundled sample apps)")
+    .option("--port <n>", "port to listen on (0 = any free port)", "0")
+    .option("--host <host>", "interface to bind (default 127.0.0.1)")
+    .option("--latency-ms <ms>", "delay added to every request, to simulate Kintone's round trip")
+    .option("--username <name>", "login name to accept (default sandbox)")
+    .option("--password <password>", "password to accept (default sandbox)")
+    .option(
+      "--api-token <tokens>",
+      "API token(s) to accept for every app, comma-separated or repeated",
+      collect,
+    )
+    .option("--guest-space <ids>", "space ids to treat as guest spaces", collect)
+    .option("-q, --quiet", "print only the listening line and errors")
+    .action(async (flags: SandboxFlags) => {
+      process.exitCode = await handleSandbox(flags);
+    });
+}
