@@ -2,8 +2,10 @@ import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { EXIT, KintoneOpenapiError } from "../errors.js";
 import { registerGenerate } from "./commands/generate.js";
+import { registerDiff } from "./commands/diff.js";
 import { registerSandbox } from "./commands/sandbox.js";
 import { registerSnapshot } from "./commands/snapshot.js";
+import { registerValidate } from "./commands/validate.js";
 import { createOutput } from "./output.js";
 
 /** The package version, read from package.json so --version always matches it. */
@@ -27,6 +29,8 @@ function buildProgram(): Command {
   registerGenerate(program);
   registerSnapshot(program);
   registerSandbox(program);
+  registerValidate(program);
+  registerDiff(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }
