@@ -1,7 +1,7 @@
 import { readFile, stat } from "node:fs/promises";
 import { extname } from "node:path";
 import { findNodeAtLocation, type Node, parseTree } from "jsonc-parser";
-import { LineCounter, parseDocument } from "yaml";
+import { isMap, isScalar, LineCounter, parseDocument } from "yaml";
 import { UsageError } from "../errors.js";
 import { findJsonSyntaxProblem, offsetToLineColumn } from "../util/json-file.js";
 import type { JsonObject } from "./types.js";
@@ -101,6 +101,13 @@ export async function loadDocument(path: string): Promise<LoadedDocument> {
     doc: asObject(yaml.toJS({ maxAliasCount: 10_000 })),
     locate(pointer) {
       const node = nearestNode(pointerSegments(pointer), (segments) => {
+        // Point at the key of a mapping entry (where a reader looks), else at the node itself.
+        const parent = segments.length > 0 ? yaml.getIn(segments.slice(0, -1), true) : undefined;
+        if (isMap(parent)) {
+          const pair = parent.items.find((item) => isScalar(item.key) && String(item.key.value) === segments[segments.length - 1]);
+          const keyRange = (pair?.key as { range?: [number, number, number] } | undefined)?.range;
+          if (keyRange) return { offset: keyRange[0] };
+        }
         const found = yaml.getIn(segments, true) as { range?: [number, number, number] } | undefined;
         return found?.range ? { offset: found.range[0] } : undefined;
       });

@@ -1,10 +1,15 @@
 import type { Rule } from "../types.js";
 
+/** allOf, anyOf and oneOf are supported by External Services (3.0), so they stand in for a type. */
+function isComposition(schema: Record<string, unknown>): boolean {
+  return schema.allOf !== undefined || schema.anyOf !== undefined || schema.oneOf !== undefined;
+}
+
 /** Rules 26 and 29: every schema node has a single type (or is a $ref, or an allOf). */
 export const schemaType: Rule = {
   id: "sf-schema-type",
   severity: "error",
-  description: "every schema has a single type, a $ref, or an allOf",
+  description: "every schema has a single type, a $ref, or a composition (allOf, anyOf, oneOf)",
   source: "salesforce-external-services.md rules 26 and 29; Help: Schema Definitions; openai-openapi#412",
   *check(ctx) {
     for (const { schema, pointer, via } of ctx.schemas()) {
@@ -20,7 +25,7 @@ export const schemaType: Rule = {
           message: 'type "null" is not OpenAPI 3.0: use nullable: true on the real type.',
           pointer: `${pointer}/type`,
         };
-      } else if (type === undefined && schema.allOf === undefined && via !== "not") {
+      } else if (type === undefined && !isComposition(schema) && via !== "not") {
         const where = via === "property" ? "This property" : "This schema";
         yield {
           message: `${where} has no type: give it one (Salesforce fails on type-less schemas).`,
