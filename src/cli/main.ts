@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { EXIT, KintoneOpenapiError } from "../errors.js";
-import { registerGenerate } from "./commands/generate.js";
 import { registerDiff } from "./commands/diff.js";
+import { registerGenerate } from "./commands/generate.js";
 import { registerSandbox } from "./commands/sandbox.js";
 import { registerSnapshot } from "./commands/snapshot.js";
 import { registerValidate } from "./commands/validate.js";

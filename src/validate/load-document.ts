@@ -51,15 +51,21 @@ function looksLikeYaml(path: string, text: string): boolean {
 export async function loadDocument(path: string): Promise<LoadedDocument> {
   let text: string;
   try {
-    if ((await stat(path)).isDirectory()) throw new UsageError(`${path} is a directory: give the spec file to check.`);
+    if ((await stat(path)).isDirectory())
+      throw new UsageError(`${path} is a directory: give the spec file to check.`);
     text = await readFile(path, "utf8");
   } catch (error) {
     if (error instanceof UsageError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(code === "ENOENT" ? `${path} does not exist: check the path.` : `cannot read ${path} (${code ?? "error"}).`);
+    throw new UsageError(
+      code === "ENOENT"
+        ? `${path} does not exist: check the path.`
+        : `cannot read ${path} (${code ?? "error"}).`,
+    );
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  if (text.trim() === "") throw new UnreadableDocumentError("The file is empty: it should hold an OpenAPI 3.0 document.", 1, 1);
+  if (text.trim() === "")
+    throw new UnreadableDocumentError("The file is empty: it should hold an OpenAPI 3.0 document.", 1, 1);
 
   if (!looksLikeYaml(path, text)) {
     let doc: unknown;
@@ -67,7 +73,11 @@ export async function loadDocument(path: string): Promise<LoadedDocument> {
       doc = JSON.parse(text);
     } catch {
       const problem = findJsonSyntaxProblem(text);
-      throw new UnreadableDocumentError(`Not valid JSON: ${problem?.reason ?? "syntax error"}.`, problem?.line, problem?.column);
+      throw new UnreadableDocumentError(
+        `Not valid JSON: ${problem?.reason ?? "syntax error"}.`,
+        problem?.line,
+        problem?.column,
+      );
     }
     let tree: Node | undefined;
     return {
@@ -79,7 +89,9 @@ export async function loadDocument(path: string): Promise<LoadedDocument> {
         tree ??= parseTree(text);
         if (tree === undefined) return undefined;
         const root = tree;
-        const node = nearestNode(pointerSegments(pointer), (segments) => findNodeAtLocation(root, jsoncPath(root, segments)));
+        const node = nearestNode(pointerSegments(pointer), (segments) =>
+          findNodeAtLocation(root, jsoncPath(root, segments)),
+        );
         // A property's key is where a reader looks, not its value.
         const at = node?.parent?.type === "property" ? node.parent : node;
         return at === undefined ? undefined : offsetToLineColumn(text, at.offset);
@@ -92,7 +104,11 @@ export async function loadDocument(path: string): Promise<LoadedDocument> {
   const first = yaml.errors[0];
   if (first !== undefined) {
     const pos = lineCounter.linePos(first.pos[0]);
-    throw new UnreadableDocumentError(`Not valid YAML: ${first.message.split("\n")[0]?.replace(/ at line \d+, column \d+:?$/, "")}.`, pos.line, pos.col);
+    throw new UnreadableDocumentError(
+      `Not valid YAML: ${first.message.split("\n")[0]?.replace(/ at line \d+, column \d+:?$/, "")}.`,
+      pos.line,
+      pos.col,
+    );
   }
   return {
     path,
@@ -104,7 +120,9 @@ export async function loadDocument(path: string): Promise<LoadedDocument> {
         // Point at the key of a mapping entry (where a reader looks), else at the node itself.
         const parent = segments.length > 0 ? yaml.getIn(segments.slice(0, -1), true) : undefined;
         if (isMap(parent)) {
-          const pair = parent.items.find((item) => isScalar(item.key) && String(item.key.value) === segments[segments.length - 1]);
+          const pair = parent.items.find(
+            (item) => isScalar(item.key) && String(item.key.value) === segments[segments.length - 1],
+          );
           const keyRange = (pair?.key as { range?: [number, number, number] } | undefined)?.range;
           if (keyRange) return { offset: keyRange[0] };
         }

@@ -10,7 +10,11 @@ import { ROOT } from "../helpers/cli.js";
  */
 const CASES: Array<[string, Array<[string, string]>, string[]]> = [
   // file, expected errors [ruleId, pointer], allowed warning rule ids
-  ["petstore.json", [["sf-no-response-headers", "/paths/~1pets/get/responses/200/headers"]], ["sf-success-response-schema", "sf-reserved-words"]],
+  [
+    "petstore.json",
+    [["sf-no-response-headers", "/paths/~1pets/get/responses/200/headers"]],
+    ["sf-success-response-schema", "sf-reserved-words"],
+  ],
   ["github-like.json", [], []],
   ["stripe-like.yaml", [], ["sf-free-form-objects", "sf-reserved-words"]],
   ["secured-relative.yaml", [], ["sf-security-ignored"]],
@@ -28,8 +32,14 @@ describe("documents shaped like public APIs", () => {
 
   it("locates problems in YAML by line and column", async () => {
     const loaded = await loadDocument(join(ROOT, "test/fixtures/public-shapes/stripe-like.yaml"));
-    expect(loaded.locate("/components/schemas/customer/properties/metadata/additionalProperties")).toEqual({ line: 75, column: 11 });
-    expect(loaded.locate("/paths/~1customers~1{customer}/get/parameters/0")).toEqual({ line: 47, column: 11 });
+    expect(loaded.locate("/components/schemas/customer/properties/metadata/additionalProperties")).toEqual({
+      line: 75,
+      column: 11,
+    });
+    expect(loaded.locate("/paths/~1customers~1{customer}/get/parameters/0")).toEqual({
+      line: 47,
+      column: 11,
+    });
   });
 
   it("locates problems in JSON by line and column, falling back to the nearest existing parent", async () => {

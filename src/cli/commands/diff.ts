@@ -19,7 +19,11 @@ async function load(path: string) {
 }
 
 /** `kintone-openapi diff <old> <new>`: changes, each breaking or safe for a spec registered in Salesforce. */
-export async function handleDiff(oldPath: string, newPath: string, flags: { format?: string }): Promise<number> {
+export async function handleDiff(
+  oldPath: string,
+  newPath: string,
+  flags: { format?: string },
+): Promise<number> {
   const output = createOutput();
   const format = checkFormat(flags.format);
   const [before, after] = [await load(oldPath), await load(newPath)];

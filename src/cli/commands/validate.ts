@@ -16,16 +16,21 @@ export const FORMATS = ["stylish", "json"] as const;
 
 export function checkFormat(format: string | undefined): "stylish" | "json" {
   const value = format ?? "stylish";
-  if (!(FORMATS as readonly string[]).includes(value)) throw new UsageError(`--format takes stylish or json (got "${value}").`);
+  if (!(FORMATS as readonly string[]).includes(value))
+    throw new UsageError(`--format takes stylish or json (got "${value}").`);
   return value as "stylish" | "json";
 }
 
 /** Rule levels from the config file, refusing ids that are not rules. */
-export function ruleLevels(rules: Readonly<Record<string, RuleLevel>> | undefined): Record<string, RuleLevel> | undefined {
+export function ruleLevels(
+  rules: Readonly<Record<string, RuleLevel>> | undefined,
+): Record<string, RuleLevel> | undefined {
   if (rules === undefined) return undefined;
   for (const id of Object.keys(rules)) {
     if (!RULE_IDS.includes(id)) {
-      const close = RULE_IDS.filter((known) => known.includes(id.replace(/^sf-/, "")) || id.includes(known.replace(/^sf-/, "")));
+      const close = RULE_IDS.filter(
+        (known) => known.includes(id.replace(/^sf-/, "")) || id.includes(known.replace(/^sf-/, "")),
+      );
       throw new ConfigError(
         `the config file names an unknown rule "${id}" (/validate/rules/${id})${close.length > 0 ? `: did you mean ${close.join(" or ")}?` : "; run kintone-openapi validate --list-rules to see them."}`,
       );
@@ -35,18 +40,28 @@ export function ruleLevels(rules: Readonly<Record<string, RuleLevel>> | undefine
 }
 
 /** Prints problems grouped by file, ESLint-style, with a summary line. */
-export function printStylish(output: Output, file: string, problems: readonly LocatedProblem[], summary: string): void {
+export function printStylish(
+  output: Output,
+  file: string,
+  problems: readonly LocatedProblem[],
+  summary: string,
+): void {
   const { color } = output;
   if (problems.length === 0) {
     output.out(`${color.green("✔")} ${file}: no problems (${summary}).`);
     return;
   }
   output.out(color.underline(file));
-  const width = Math.max(...problems.map((p) => (p.line !== undefined ? `${p.line}:${p.column}`.length : 0)), 3);
+  const width = Math.max(
+    ...problems.map((p) => (p.line !== undefined ? `${p.line}:${p.column}`.length : 0)),
+    3,
+  );
   for (const problem of problems) {
     const position = problem.line !== undefined ? `${problem.line}:${problem.column}` : "";
     const severity = problem.severity === "error" ? color.red("error  ") : color.yellow("warning");
-    output.out(`  ${color.dim(position.padEnd(width))}  ${severity}  ${problem.message}  ${color.dim(problem.ruleId)}`);
+    output.out(
+      `  ${color.dim(position.padEnd(width))}  ${severity}  ${problem.message}  ${color.dim(problem.ruleId)}`,
+    );
     if (problem.pointer !== "") output.out(`  ${" ".repeat(width)}           ${color.dim(problem.pointer)}`);
   }
   const errors = problems.filter((p) => p.severity === "error").length;
@@ -58,24 +73,40 @@ export function printStylish(output: Output, file: string, problems: readonly Lo
 
 /** Validates one loaded document and locates its problems in the file. */
 export function checkLoaded(loaded: LoadedDocument, levels?: Record<string, RuleLevel>): LocatedProblem[] {
-  const problems = validateDocument(loaded.doc, { size: loaded.size, format: loaded.format, ...(levels ? { levels } : {}) });
+  const problems = validateDocument(loaded.doc, {
+    size: loaded.size,
+    format: loaded.format,
+    ...(levels ? { levels } : {}),
+  });
   return problems.map((problem) => ({ ...problem, ...loaded.locate(problem.pointer) }));
 }
 
 /** `kintone-openapi validate <file>`: OpenAPI 3.0 schema and Salesforce rules (design.md §2). */
-export async function handleValidate(file: string | undefined, flags: ValidateFlags, cwd = process.cwd()): Promise<number> {
+export async function handleValidate(
+  file: string | undefined,
+  flags: ValidateFlags,
+  cwd = process.cwd(),
+): Promise<number> {
   // Problems are printed in file order; the JSON report keeps rule order.
   const output = createOutput();
   const format = checkFormat(flags.format);
   if (flags.listRules) {
     if (format === "json") {
-      output.out(JSON.stringify(RULES.map(({ id, severity, description, source }) => ({ id, severity, description, source })), null, 2));
+      output.out(
+        JSON.stringify(
+          RULES.map(({ id, severity, description, source }) => ({ id, severity, description, source })),
+          null,
+          2,
+        ),
+      );
     } else {
-      for (const rule of RULES) output.out(`${rule.id.padEnd(28)} ${rule.severity.padEnd(8)} ${rule.description}`);
+      for (const rule of RULES)
+        output.out(`${rule.id.padEnd(28)} ${rule.severity.padEnd(8)} ${rule.description}`);
     }
     return 0;
   }
-  if (file === undefined) throw new UsageError("give the spec file to check: kintone-openapi validate <file>.");
+  if (file === undefined)
+    throw new UsageError("give the spec file to check: kintone-openapi validate <file>.");
   const { config } = await loadConfig(flags.config, cwd);
   const levels = ruleLevels(config.validate?.rules);
   const shown = file;
@@ -84,8 +115,17 @@ export async function handleValidate(file: string | undefined, flags: ValidateFl
   try {
     const loaded = await loadDocument(file);
     problems = checkLoaded(loaded, levels);
-    const operations = Object.values((loaded.doc.paths ?? {}) as Record<string, object>).reduce((n, item) => n + Object.keys(item).filter((k) => ["get", "put", "post", "delete", "patch", "options", "head", "trace"].includes(k)).length, 0);
-    const schemas = Object.keys(((loaded.doc.components as { schemas?: object } | undefined)?.schemas ?? {}) as object).length;
+    const operations = Object.values((loaded.doc.paths ?? {}) as Record<string, object>).reduce(
+      (n, item) =>
+        n +
+        Object.keys(item).filter((k) =>
+          ["get", "put", "post", "delete", "patch", "options", "head", "trace"].includes(k),
+        ).length,
+      0,
+    );
+    const schemas = Object.keys(
+      ((loaded.doc.components as { schemas?: object } | undefined)?.schemas ?? {}) as object,
+    ).length;
     summary = `OpenAPI ${String(loaded.doc.openapi ?? loaded.doc.swagger)}, ${operations} operations, ${schemas} schemas`;
   } catch (error) {
     if (!(error instanceof UnreadableDocumentError)) throw error;
@@ -100,9 +140,17 @@ export async function handleValidate(file: string | undefined, flags: ValidateFl
     ];
   }
   if (format === "json") {
-    output.out(JSON.stringify(problems.map(({ ruleId, severity, message, pointer }) => ({ ruleId, severity, message, pointer })), null, 2));
+    output.out(
+      JSON.stringify(
+        problems.map(({ ruleId, severity, message, pointer }) => ({ ruleId, severity, message, pointer })),
+        null,
+        2,
+      ),
+    );
   } else {
-    const byPosition = [...problems].sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+    const byPosition = [...problems].sort(
+      (a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0),
+    );
     printStylish(output, shown, byPosition, summary);
   }
   return problems.some((p) => p.severity === "error") ? 1 : 0;
