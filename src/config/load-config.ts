@@ -1,6 +1,6 @@
 import { readFile, stat } from "node:fs/promises";
 import { resolve } from "node:path";
-import { Ajv, type ErrorObject } from "ajv";
+import type { ErrorObject, ValidateFunction } from "ajv";
 import { ConfigError } from "../errors.js";
 import type { Operation } from "../spec/build-document.js";
 import { readTemplateJson } from "../templates.js";
@@ -43,10 +43,11 @@ const SECRET_KEYS: Record<string, string> = {
   apiKeys: "KINTONE_OPENAPI_API_KEYS",
 };
 
-let validator: ReturnType<Ajv["compile"]> | undefined;
+let validator: ValidateFunction | undefined;
 
-async function getValidator() {
+async function getValidator(): Promise<ValidateFunction> {
   if (validator === undefined) {
+    const { Ajv } = await import("ajv");
     const ajv = new Ajv({ allErrors: false, strict: false });
     validator = ajv.compile(await readTemplateJson<object>("config.schema.json"));
   }

@@ -1,5 +1,10 @@
 import { readFile } from "node:fs/promises";
-import { type ParseError, parse as parseJsonc, printParseErrorCode } from "jsonc-parser";
+import { createRequire } from "node:module";
+import type { ParseError } from "jsonc-parser";
+
+// jsonc-parser is needed only to explain a syntax error: load it then, not at start-up.
+const require = createRequire(import.meta.url);
+const jsonc = () => require("jsonc-parser") as typeof import("jsonc-parser");
 
 /** Where a JSON text is broken, as 1-based line and column plus a short reason. */
 export type JsonSyntaxProblem = { line: number; column: number; offset: number; reason: string };
@@ -40,7 +45,8 @@ export function offsetToLineColumn(text: string, offset: number): { line: number
 export function findJsonSyntaxProblem(text: string): JsonSyntaxProblem | undefined {
   if (text.trim() === "") return { line: 1, column: 1, offset: 0, reason: "the file is empty" };
   const errors: ParseError[] = [];
-  parseJsonc(text, errors, { allowTrailingComma: false, disallowComments: true, allowEmptyContent: false });
+  const { parse, printParseErrorCode } = jsonc();
+  parse(text, errors, { allowTrailingComma: false, disallowComments: true, allowEmptyContent: false });
   const first = errors[0];
   if (first === undefined) return undefined;
   const name = printParseErrorCode(first.error);

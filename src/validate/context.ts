@@ -55,6 +55,23 @@ export class SchemaEntry {
     return this.parent === undefined ? this.segment : `${this.parent.pointer}/${this.segment}`;
   }
 
+  private apexLengthCache: number | undefined;
+
+  /** Characters of the Apex name path (parts joined by "_"), computed once per node from its parent's. */
+  apexPathLength(encode: (name: string) => string): number {
+    if (this.apexLengthCache === undefined) {
+      const parent = this.parent?.apexPathLength(encode) ?? 0;
+      const own = this.name === undefined ? 0 : encode(this.name).length;
+      this.apexLengthCache = parent === 0 || own === 0 ? parent + own : parent + 1 + own;
+    }
+    return this.apexLengthCache;
+  }
+
+  /** The last name this node adds to the Apex name path, if any. */
+  get ownName(): string | undefined {
+    return this.name;
+  }
+
   /** The object path for Apex naming: component name, then property names (arrays add nothing). */
   get namePath(): string[] {
     const path = this.parent === undefined ? [] : this.parent.namePath;

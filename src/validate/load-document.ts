@@ -1,9 +1,9 @@
 import { readFile, stat } from "node:fs/promises";
 import { extname } from "node:path";
-import { findNodeAtLocation, type Node, parseTree } from "jsonc-parser";
-import { isMap, isScalar, LineCounter, parseDocument } from "yaml";
+import type { LineCounter as LineCounterType } from "yaml";
 import { UsageError } from "../errors.js";
-import { findJsonSyntaxProblem, offsetToLineColumn } from "../util/json-file.js";
+import { findJsonSyntaxProblem } from "../util/json-file.js";
+import { locatePointers } from "../util/json-locate.js";
 import type { JsonObject } from "./types.js";
 
 /** A spec file, parsed, with a way to turn a JSON pointer into a line and column of the file. */
@@ -14,6 +14,8 @@ export type LoadedDocument = {
   size: number;
   doc: JsonObject;
   locate(pointer: string): { line: number; column: number } | undefined;
+  /** Locates many pointers at once (one pass over a JSON text). */
+  locateAll(pointers: readonly string[]): Map<string, { line: number; column: number }>;
 };
 
 /** The file could be read but is not a document this tool can check: reported as a problem, not a crash. */
@@ -79,27 +81,35 @@ export async function loadDocument(path: string): Promise<LoadedDocument> {
         problem?.column,
       );
     }
-    let tree: Node | undefined;
-    return {
+    const json: LoadedDocument = {
       path,
       format: "json",
       size: text.length,
       doc: asObject(doc),
-      locate(pointer) {
-        tree ??= parseTree(text);
-        if (tree === undefined) return undefined;
-        const root = tree;
-        const node = nearestNode(pointerSegments(pointer), (segments) =>
-          findNodeAtLocation(root, jsoncPath(root, segments)),
-        );
-        // A property's key is where a reader looks, not its value.
-        const at = node?.parent?.type === "property" ? node.parent : node;
-        return at === undefined ? undefined : offsetToLineColumn(text, at.offset);
+      locate: (pointer) => json.locateAll([pointer]).get(pointer),
+      locateAll(pointers) {
+        // Each pointer, or its nearest existing ancestor (a missing key is reported at its parent).
+        const chains = new Map(pointers.map((p) => [p, ancestors(p)]));
+        const offsets = locatePointers(text, [...chains.values()].flat());
+        const result = new Map<string, { line: number; column: number }>();
+        if (pointers.every((p) => p === "")) {
+          for (const p of pointers) result.set(p, { line: 1, column: 1 });
+          return result;
+        }
+        const lines = lineStarts(text);
+        for (const [pointer, chain] of chains) {
+          const offset = chain.map((p) => offsets.get(p)).find((o) => o !== undefined);
+          if (offset !== undefined) result.set(pointer, positionOf(lines, offset));
+        }
+        return result;
       },
     };
+    return json;
   }
 
-  const lineCounter = new LineCounter();
+  // yaml is loaded only for YAML files.
+  const { isMap, isScalar, LineCounter, parseDocument } = await import("yaml");
+  const lineCounter: LineCounterType = new LineCounter();
   const yaml = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   const first = yaml.errors[0];
   if (first !== undefined) {
@@ -110,7 +120,7 @@ export async function loadDocument(path: string): Promise<LoadedDocument> {
       pos.col,
     );
   }
-  return {
+  const loaded: LoadedDocument = {
     path,
     format: "yaml",
     size: text.length,
@@ -133,23 +143,50 @@ export async function loadDocument(path: string): Promise<LoadedDocument> {
       const pos = lineCounter.linePos(node.offset);
       return { line: pos.line, column: pos.col };
     },
+    locateAll(pointers) {
+      const result = new Map<string, { line: number; column: number }>();
+      for (const pointer of pointers) {
+        const at = loaded.locate(pointer);
+        if (at !== undefined) result.set(pointer, at);
+      }
+      return result;
+    },
   };
+  return loaded;
 }
 
-/** Pointer segments as a jsonc-parser path: array indexes as numbers, object keys as strings. */
-function jsoncPath(root: Node, segments: readonly string[]): Array<string | number> {
-  const path: Array<string | number> = [];
-  let node: Node | undefined = root;
-  for (const segment of segments) {
-    const key: string | number = node?.type === "array" && /^\d+$/.test(segment) ? Number(segment) : segment;
-    path.push(key);
-    node = node === undefined ? undefined : findNodeAtLocation(node, [key]);
+/** Offsets where each line starts. */
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+/** 1-based line and column of an offset, by binary search over the line starts. */
+function positionOf(starts: readonly number[], offset: number): { line: number; column: number } {
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if ((starts[mid] as number) <= offset) low = mid;
+    else high = mid - 1;
   }
-  return path;
+  return { line: low + 1, column: offset - (starts[low] as number) + 1 };
+}
+
+/** A pointer and its ancestors, nearest first: "/a/b" → ["/a/b", "/a", ""]. */
+function ancestors(pointer: string): string[] {
+  const chain = [pointer];
+  let current = pointer;
+  while (current !== "") {
+    current = current.slice(0, current.lastIndexOf("/"));
+    chain.push(current);
+  }
+  return chain;
 }
 
 /** The node at the pointer, or at its nearest existing ancestor (a missing key is reported at its parent). */
-function nearestNode<T extends { offset: number; parent?: Node }>(
+function nearestNode<T extends { offset: number }>(
   segments: string[],
   find: (segments: string[]) => T | undefined,
 ): T | undefined {

@@ -11,7 +11,6 @@ import {
   resolveConnection,
 } from "../../config/resolve-options.js";
 import { UsageError } from "../../errors.js";
-import { LiveMetadataSource } from "../../kintone/live-source.js";
 import { SnapshotMetadataSource } from "../../kintone/snapshot-source.js";
 import type { MetadataSource } from "../../kintone/types.js";
 import { OPERATIONS, type Operation, type PinnedNames } from "../../spec/build-document.js";
@@ -99,12 +98,21 @@ async function readPrevious(
   return { ...(keepText ? { text: bytes.toString("utf8") } : {}), ...(pinned ? { pinned } : {}) };
 }
 
-function chooseSource(flags: GenerateFlags, env: Env, config: ConfigFile, cwd: string): MetadataSource {
+/** Picks the metadata source; the Kintone client is loaded only when Kintone is read (it is slow to load). */
+async function chooseSource(
+  flags: GenerateFlags,
+  env: Env,
+  config: ConfigFile,
+  cwd: string,
+): Promise<{ source: MetadataSource; live: boolean }> {
   if (flags.demo && flags.from !== undefined)
     throw new UsageError("--demo and --from cannot be used together: choose one source.");
-  if (flags.demo) return new SnapshotMetadataSource(SAMPLE_APPS_DIR);
-  if (flags.from !== undefined) return new SnapshotMetadataSource(resolve(cwd, flags.from));
-  return new LiveMetadataSource(resolveConnection(flags, env, config));
+  if (flags.demo) return { source: new SnapshotMetadataSource(SAMPLE_APPS_DIR), live: false };
+  if (flags.from !== undefined)
+    return { source: new SnapshotMetadataSource(resolve(cwd, flags.from)), live: false };
+  const connection = resolveConnection(flags, env, config);
+  const { LiveMetadataSource } = await import("../../kintone/live-source.js");
+  return { source: new LiveMetadataSource(connection), live: true };
 }
 
 /** `kintone-openapi generate`: metadata → OpenAPI 3.0 spec (design.md §2). */
@@ -117,14 +125,14 @@ export async function handleGenerate(
   const { config, path: configPath } = await loadConfig(flags.config, cwd);
   if (configPath !== undefined)
     output.info(output.color.dim(`Using ${relative(cwd, configPath) || configPath}`));
-  const source = chooseSource(flags, env, config, cwd);
+  const { source, live } = await chooseSource(flags, env, config, cwd);
   const appIds =
     flags.app !== undefined
       ? parseAppIds(flags.app, "--app")
       : config.apps !== undefined
         ? Object.keys(config.apps)
         : [];
-  if (appIds.length === 0 && source instanceof LiveMetadataSource) {
+  if (appIds.length === 0 && live) {
     throw new UsageError(
       "--app is required when reading from Kintone: give one or more app ids, e.g. --app 12,13 (or list them under apps in the config file).",
     );

@@ -2,7 +2,6 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import { parseAppIds } from "../../config/resolve-options.js";
 import { UsageError } from "../../errors.js";
-import { createSandbox } from "../../sandbox/server.js";
 import { SAMPLE_APPS_DIR } from "../../templates.js";
 import { collect } from "../connection-options.js";
 import { createOutput } from "../output.js";
@@ -39,6 +38,7 @@ export async function handleSandbox(flags: SandboxFlags, cwd = process.cwd()): P
     .map((t) => t.trim())
     .filter(Boolean);
   const data = flags.data !== undefined ? resolve(cwd, flags.data) : SAMPLE_APPS_DIR;
+  const { createSandbox } = await import("../../sandbox/server.js");
   let sandbox: Awaited<ReturnType<typeof createSandbox>>;
   try {
     sandbox = await createSandbox({

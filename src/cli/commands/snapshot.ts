@@ -3,7 +3,6 @@ import type { Command } from "commander";
 import { loadConfig } from "../../config/load-config.js";
 import { type ConnectionFlags, parseAppIds, resolveConnection } from "../../config/resolve-options.js";
 import { UsageError } from "../../errors.js";
-import { LiveMetadataSource } from "../../kintone/live-source.js";
 import { SNAPSHOT_FILES } from "../../kintone/snapshot-source.js";
 import { writeTreeAtomic } from "../../util/atomic-write.js";
 import { addConnectionOptions, collect } from "../connection-options.js";
@@ -28,7 +27,9 @@ export async function handleSnapshot(
   const appIds = flags.app !== undefined ? parseAppIds(flags.app, "--app") : Object.keys(config.apps ?? {});
   if (appIds.length === 0)
     throw new UsageError("--app is required: give one or more app ids, e.g. --app 12,13.");
-  const source = new LiveMetadataSource(resolveConnection(flags, env, config));
+  const connection = resolveConnection(flags, env, config);
+  const { LiveMetadataSource } = await import("../../kintone/live-source.js");
+  const source = new LiveMetadataSource(connection);
   const dir = resolve(cwd, flags.output);
   output.info(
     output.color.dim(`Reading ${appIds.length} app${appIds.length === 1 ? "" : "s"} from ${source.origin}…`),

@@ -78,7 +78,8 @@ export function checkLoaded(loaded: LoadedDocument, levels?: Record<string, Rule
     format: loaded.format,
     ...(levels ? { levels } : {}),
   });
-  return problems.map((problem) => ({ ...problem, ...loaded.locate(problem.pointer) }));
+  const positions = loaded.locateAll([...new Set(problems.map((p) => p.pointer))]);
+  return problems.map((problem) => ({ ...problem, ...positions.get(problem.pointer) }));
 }
 
 /** `kintone-openapi validate <file>`: OpenAPI 3.0 schema and Salesforce rules (design.md §2). */

@@ -11,23 +11,20 @@ export const apexNameLength: Rule = {
   description: "predicted Apex class names stay within 255 characters (80 per name part)",
   source: "salesforce-external-services.md rule 40; Help: Apex Class Names and Developer Names",
   *check(ctx) {
-    const reported = new Set<string>();
-    for (const { pointer, namePath, via } of ctx.schemas()) {
-      if (via !== "component" && via !== "property") continue;
-      const parts = namePath.map(apexName);
-      const last = parts[parts.length - 1] ?? "";
-      const full = ASSUMED_SERVICE_NAME_LENGTH + 1 + parts.join("_").length;
-      if (full > 255 && !reported.has(pointer)) {
-        reported.add(pointer);
+    for (const entry of ctx.schemas()) {
+      if (entry.via !== "component" && entry.via !== "property") continue;
+      const full = ASSUMED_SERVICE_NAME_LENGTH + 1 + entry.apexPathLength(apexName);
+      const own = entry.ownName === undefined ? 0 : apexName(entry.ownName).length;
+      if (full > 255) {
         yield {
-          message: `The Apex class name for ${namePath.join(".")} would have about ${full} characters (with a ${ASSUMED_SERVICE_NAME_LENGTH}-character service name), over 255: use shorter names.`,
-          pointer,
+          message: `The Apex class name for ${entry.namePath.join(".")} would have about ${full} characters (with a ${ASSUMED_SERVICE_NAME_LENGTH}-character service name), over 255: use shorter names.`,
+          pointer: entry.pointer,
           severity: "error",
         };
-      } else if (last.length > 80) {
+      } else if (own > 80) {
         yield {
-          message: `"${namePath[namePath.length - 1]}" becomes a ${last.length}-character Apex name, over 80: Salesforce shortens it; give it a shorter name.`,
-          pointer,
+          message: `"${entry.ownName}" becomes a ${own}-character Apex name, over 80: Salesforce shortens it; give it a shorter name.`,
+          pointer: entry.pointer,
         };
       }
     }
