@@ -182,7 +182,8 @@ class Parser {
     if (this.isWord("order")) {
       this.index++;
       this.expectWord("by");
-      do {
+      let more = true;
+      while (more) {
         const field = this.parseField();
         let direction: "asc" | "desc" = "desc";
         if (this.isWord("asc") || this.isWord("desc")) {
@@ -190,9 +191,9 @@ class Parser {
           this.index++;
         }
         query.orderBy.push({ field, direction });
-        if (this.peek()?.type === "punct" && this.peek()?.text === ",") this.index++;
-        else break;
-      } while (true);
+        more = this.peek()?.type === "punct" && this.peek()?.text === ",";
+        if (more) this.index++;
+      }
     }
     if (this.isWord("limit")) {
       this.index++;
