@@ -326,10 +326,32 @@ export function diffDocuments(oldDoc: JsonObject, newDoc: JsonObject): Change[] 
   const oldSchemas = schemasOf(oldDoc);
   const newSchemas = schemasOf(newDoc);
   const newSchemaByLower = new Map(Object.keys(newSchemas).map((key) => [key.toLowerCase(), key]));
+  const oldLower = new Set(Object.keys(oldSchemas).map((key) => key.toLowerCase()));
+  // An object that disappeared while one with exactly the same properties appeared was renamed.
+  const signature = (schema: unknown) =>
+    isObject(schema) && isObject(schema.properties) && Object.keys(schema.properties).length > 0
+      ? Object.keys(schema.properties).sort().join("\u0000")
+      : undefined;
+  const addedBySignature = new Map<string, string>();
+  for (const [name, schema] of Object.entries(newSchemas)) {
+    const key = signature(schema);
+    if (key !== undefined && !oldLower.has(name.toLowerCase()) && !addedBySignature.has(key))
+      addedBySignature.set(key, name);
+  }
   const matchedSchemas = new Set<string>();
   for (const [name, oldSchema] of Object.entries(oldSchemas)) {
-    const next = newSchemaByLower.get(name.toLowerCase());
-    if (next === undefined) {
+    let next = newSchemaByLower.get(name.toLowerCase());
+    const renamedTo = next === undefined ? addedBySignature.get(signature(oldSchema) ?? "") : undefined;
+    if (renamedTo !== undefined && !matchedSchemas.has(renamedTo)) {
+      changes.push({
+        kind: "renamed",
+        target: "schema",
+        breaking: true,
+        message: `object ${name} was renamed to ${renamedTo}`,
+        pointer: pointerOf(["components", "schemas", renamedTo]),
+      });
+      next = renamedTo;
+    } else if (next === undefined) {
       changes.push({
         kind: "removed",
         target: "schema",
@@ -341,7 +363,7 @@ export function diffDocuments(oldDoc: JsonObject, newDoc: JsonObject): Change[] 
     }
     matchedSchemas.add(next);
     const pointer = pointerOf(["components", "schemas", next]);
-    if (next !== name)
+    if (next !== name && renamedTo === undefined)
       changes.push({
         kind: "renamed",
         target: "schema",

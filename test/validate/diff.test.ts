@@ -111,6 +111,14 @@ const CASES: Row[] = [
     [{ kind: "renamed", target: "schema", breaking: false }],
   ],
   [
+    "a schema renamed",
+    (d) => {
+      schemas(d).Opportunity = schemas(d).DealPage;
+      delete schemas(d).DealPage;
+    },
+    [{ kind: "renamed", target: "schema", breaking: true }],
+  ],
+  [
     "a property removed",
     (d) => {
       delete schemas(d).Deal.properties.nextStep;
