@@ -120,7 +120,7 @@ for i, name in enumerate(COMPANIES, start=1):
         "Phone": {"type": "SINGLE_LINE_TEXT", "value": f"+81-3-{5500 + i * 37:04d}-{1000 + i * 211 % 9000:04d}"},
         "Email": {"type": "LINK", "value": f"info@{slug}.example.com"},
         "Employees": {"type": "NUMBER", "value": str(random.choice([12, 45, 120, 380, 950, 2400]))},
-        "Annual_revenue": {"type": "NUMBER", "value": str(random.choice([1.2, 4.5, 18, 72, 240]) * 1000000).rstrip("0").rstrip(".")},
+        "Annual_revenue": {"type": "NUMBER", "value": str(int(random.choice([1.2, 4.5, 18, 72, 240]) * 1000000))},
         "Customer_since": {"type": "DATE", "value": f"20{16 + i % 10}-{1 + i % 12:02d}-{1 + i % 27:02d}"},
         "Rank": {"type": "RADIO_BUTTON", "value": "ABC"[i % 3]},
         "Tags": {"type": "CHECK_BOX", "value": [t for j, t in enumerate(["Partner", "Reseller", "Key account", "Newsletter"]) if (i >> j) & 1]},

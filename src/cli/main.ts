@@ -4,6 +4,7 @@ import { EXIT, KintoneOpenapiError } from "../errors.js";
 import { registerDiff } from "./commands/diff.js";
 import { registerGenerate } from "./commands/generate.js";
 import { registerSandbox } from "./commands/sandbox.js";
+import { registerServe } from "./commands/serve.js";
 import { registerSnapshot } from "./commands/snapshot.js";
 import { registerValidate } from "./commands/validate.js";
 import { createOutput } from "./output.js";
@@ -28,6 +29,7 @@ function buildProgram(): Command {
     .exitOverride();
   registerGenerate(program);
   registerSnapshot(program);
+  registerServe(program);
   registerSandbox(program);
   registerValidate(program);
   registerDiff(program);

@@ -27,15 +27,15 @@ export const CAPABILITIES = {
   DATE: { filter: COMPARE, sort: true },
   TIME: { filter: COMPARE, sort: true },
   DATETIME: { filter: COMPARE, sort: true },
-  SINGLE_LINE_TEXT: { filter: ["eq", "ne", "in", "contains"], sort: true },
-  LINK: { filter: ["eq", "ne", "in", "contains"], sort: true },
+  SINGLE_LINE_TEXT: { filter: ["eq", "ne", "in", "contains", "null"], sort: true },
+  LINK: { filter: ["eq", "ne", "in", "contains", "null"], sort: true },
   MULTI_LINE_TEXT: { filter: ["contains", "null"], sort: false },
   RICH_TEXT: { filter: ["contains"], sort: false },
   FILE: { filter: ["contains", "null"], sort: false },
-  CHECK_BOX: { filter: ["eq", "ne", "in"], sort: false },
-  MULTI_SELECT: { filter: ["eq", "ne", "in"], sort: false },
+  CHECK_BOX: { filter: ["eq", "ne", "in", "null"], sort: false },
+  MULTI_SELECT: { filter: ["eq", "ne", "in", "null"], sort: false },
   RADIO_BUTTON: { filter: ["eq", "ne", "in"], sort: true },
-  DROP_DOWN: { filter: ["eq", "ne", "in"], sort: true },
+  DROP_DOWN: { filter: ["eq", "ne", "in", "null"], sort: true },
   CREATOR: { filter: ["eq", "ne", "in"], sort: true },
   MODIFIER: { filter: ["eq", "ne", "in"], sort: true },
   USER_SELECT: { filter: ["eq", "ne", "in"], sort: false },
@@ -56,6 +56,8 @@ export const ID_CAPABILITY: Capability = { filter: [...COMPARE, "in"], sort: tru
 export function capabilityOf(type: FieldType, inSubtable: boolean): Capability {
   const base: Capability = CAPABILITIES[type];
   if (!inSubtable) return base;
-  // In a subtable, `=`/`!=` are refused by Kintone (GAIA_IQ07); `in`, comparisons and `like` work, and sorting does not.
-  return { filter: base.filter.filter((op) => op !== "eq" && op !== "ne"), sort: false };
+  // In a table, Kintone refuses `=`/`!=` (GAIA_IQ07): the proxy writes eq/ne as in/not in where the type takes in,
+  // and drops them elsewhere (dates). Emptiness tests and sorting do not work on table fields.
+  const filter = base.filter.filter((op) => op !== "null" && ((op !== "eq" && op !== "ne") || base.filter.includes("in")));
+  return { filter, sort: false };
 }

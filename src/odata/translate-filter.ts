@@ -1,0 +1,200 @@
+import { type Capability, capabilityOf, ID_CAPABILITY } from "../spec/capabilities.js";
+import { type CompareOp, FilterError, type FilterNode, type Literal } from "./parse-filter.js";
+
+/** What the translator knows of one property of the spec (from its x-kintone-* extensions and schema). */
+export type PropertyInfo = {
+  name: string;
+  code: string;
+  /** Kintone field type (x-kintone-field-type), or __ID__ / __REVISION__ for id and revision. */
+  type: string;
+  /** For CALC: the schema's type ("number" or "string") and format. */
+  valueType?: "number" | "string";
+  format?: string;
+  /** Option names of choice fields (the schema's enum). */
+  options?: readonly string[];
+  /** For a table: its row properties. */
+  rows?: ReadonlyMap<string, PropertyInfo>;
+  readOnly: boolean;
+  /** True for properties of a table row. */
+  inTable?: boolean;
+};
+
+export type PropertyMap = ReadonlyMap<string, PropertyInfo>;
+
+const CHOICE_TYPES = new Set(["RADIO_BUTTON", "DROP_DOWN", "CHECK_BOX", "MULTI_SELECT", "STATUS"]);
+const ENTITY_TYPES = new Set(["USER_SELECT", "ORGANIZATION_SELECT", "GROUP_SELECT", "CREATOR", "MODIFIER", "STATUS_ASSIGNEE"]);
+const NUMERIC_TYPES = new Set(["NUMBER", "__ID__", "RECORD_NUMBER"]);
+const DATETIME_TYPES = new Set(["DATETIME", "CREATED_TIME", "UPDATED_TIME"]);
+
+const KINTONE_OP: Record<CompareOp, string> = { eq: "=", ne: "!=", gt: ">", ge: ">=", lt: "<", le: "<=" };
+const NEGATE: Record<CompareOp, CompareOp> = { eq: "ne", ne: "eq", gt: "le", ge: "lt", lt: "ge", le: "gt" };
+
+/** A $filter Kintone cannot run: a 400 that names the property or construct. */
+export class FilterTranslationError extends FilterError {}
+
+/**
+ * Escapes a string for a Kintone query literal: `\` and `"` are escaped, tabs and line breaks written as escapes,
+ * so that no value can end the literal early or change the query's structure. Other control characters are refused.
+ */
+export function kintoneString(value: string, position = 0): string {
+  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(value)) {
+    throw new FilterTranslationError("values may not contain control characters", position);
+  }
+  const escaped = value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n").replace(/\r/g, "\\r").replace(/\t/g, "\\t");
+  return `"${escaped}"`;
+}
+
+/** The effective Kintone type of a property for filtering (CALC by its format). */
+function domainType(info: PropertyInfo): string {
+  if (info.type !== "CALC") return info.type;
+  if (info.valueType === "number") return "NUMBER";
+  if (info.format === "date") return "DATE";
+  if (info.format === "date-time") return "DATETIME";
+  return "CALC_TEXT";
+}
+
+function capability(info: PropertyInfo): Capability {
+  if (info.type === "__ID__") return ID_CAPABILITY;
+  if (info.type === "__REVISION__") return { filter: [], sort: false };
+  const type = domainType(info);
+  const known = type === "CALC_TEXT" ? { filter: [], sort: true } : capabilityOf(type as never, info.inTable === true);
+  return known as Capability;
+}
+
+/** Resolves `name` or `table/name` to a property, with a 400 listing the valid names when unknown. */
+export function resolveProperty(path: readonly string[], properties: PropertyMap, position: number): PropertyInfo {
+  const [first, second] = path as [string, string | undefined];
+  const top = properties.get(first);
+  const names = () => [...properties.values()].filter((p) => capability(p).filter.length > 0 || p.rows).map((p) => p.name);
+  if (top === undefined) {
+    throw new FilterTranslationError(`unknown property "${first}": filterable properties are ${names().join(", ")}`, position);
+  }
+  if (second === undefined) {
+    if (top.rows !== undefined) {
+      throw new FilterTranslationError(`"${first}" is a table: filter one of its columns, as ${first}/${[...top.rows.keys()][0] ?? "column"}`, position);
+    }
+    return top;
+  }
+  const row = top.rows?.get(second);
+  if (top.rows === undefined) throw new FilterTranslationError(`"${first}" is not a table, so "${first}/${second}" does not exist`, position);
+  if (row === undefined) {
+    throw new FilterTranslationError(`unknown property "${second}" in table "${first}": its columns are ${[...top.rows.keys()].join(", ")}`, position);
+  }
+  return row;
+}
+
+/** Converts a literal to the Kintone value text for the property's type, refusing mismatches with a clear 400. */
+function valueFor(info: PropertyInfo, literal: Literal, position: number): string {
+  const type = domainType(info);
+  const wrong = (expected: string) =>
+    new FilterTranslationError(`${info.name} takes ${expected}${literal.kind === "null" ? "" : `, not ${describe(literal)}`}`, position);
+  if (NUMERIC_TYPES.has(type) && !(type === "RECORD_NUMBER" && literal.kind === "string")) {
+    if (literal.kind !== "number") throw wrong("a number");
+    return literal.value;
+  }
+  if (type === "DATE") {
+    if (literal.kind !== "date") throw wrong("a date such as 2024-01-31");
+    return kintoneString(literal.value);
+  }
+  if (DATETIME_TYPES.has(type)) {
+    if (literal.kind === "date") return kintoneString(literal.value);
+    if (literal.kind !== "datetime") throw wrong("a date-time such as 2024-01-31T09:00:00Z (or a date, for the whole day)");
+    const time = Date.parse(literal.value);
+    if (Number.isNaN(time)) throw new FilterTranslationError(`${literal.value} is not a valid date-time`, position);
+    return kintoneString(new Date(time).toISOString().replace(/\.\d{3}Z$/, "Z"));
+  }
+  if (type === "TIME") {
+    if (literal.kind !== "string" || !/^\d{2}:\d{2}$/.test(literal.value)) throw wrong("a time as 'HH:MM'");
+    return kintoneString(literal.value);
+  }
+  if (literal.kind === "string") {
+    if (info.options !== undefined && !info.options.includes(literal.value)) {
+      throw new FilterTranslationError(`'${literal.value}' is not an option of ${info.name}: use one of ${info.options.map((o) => `'${o}'`).join(", ")}`, position);
+    }
+    return kintoneString(literal.value, position);
+  }
+  if (literal.kind === "number" && (type === "SINGLE_LINE_TEXT" || type === "LINK" || type === "RECORD_NUMBER")) return kintoneString(literal.value);
+  throw wrong("a string in single quotes");
+}
+
+function describe(literal: Literal): string {
+  switch (literal.kind) {
+    case "string":
+      return `'${literal.value}'`;
+    case "null":
+      return "null";
+    case "boolean":
+      return String(literal.value);
+    default:
+      return literal.value;
+  }
+}
+
+type Condition = Exclude<FilterNode, { kind: "and" | "or" | "not" }>;
+
+/** Types whose emptiness Kintone can test, and how (kintone-api.md §4.2). */
+function emptinessTest(info: PropertyInfo, negated: boolean, position: number): string {
+  const type = domainType(info);
+  if (type === "MULTI_LINE_TEXT" || type === "FILE") return `${info.code} ${negated ? "is not empty" : "is empty"}`;
+  if (type === "SINGLE_LINE_TEXT" || type === "LINK") return `${info.code} ${negated ? "!=" : "="} ""`;
+  if (CHOICE_TYPES.has(type) && type !== "STATUS") return `${info.code} ${negated ? "not in" : "in"} ("")`;
+  throw new FilterTranslationError(`${info.name} cannot be tested for null: Kintone has no emptiness test for ${type.toLowerCase().replace(/_/g, " ")} fields`, position);
+}
+
+function translateCondition(node: Condition, negated: boolean, properties: PropertyMap): string {
+  const info = resolveProperty(node.property, properties, node.position);
+  const cap = capability(info);
+  const type = domainType(info);
+  const refuse = (what: string) =>
+    new FilterTranslationError(`${info.name} cannot be filtered with ${what}${cap.filter.length > 0 ? `: it takes ${cap.filter.map((op) => (op === "null" ? "eq null" : op === "contains" ? "contains()" : op)).join(", ")}` : ": it cannot be filtered"}`, node.position);
+  switch (node.kind) {
+    case "contains": {
+      if (!cap.filter.includes("contains")) throw refuse("contains()");
+      return `${info.code} ${negated ? "not like" : "like"} ${kintoneString(node.value, node.position)}`;
+    }
+    case "in": {
+      const membership = CHOICE_TYPES.has(type) || ENTITY_TYPES.has(type) || info.inTable === true;
+      if (!cap.filter.includes("in") && !(membership && cap.filter.includes("eq"))) throw refuse("in");
+      const values = node.values.map((value) => valueFor(info, value, node.position));
+      return `${info.code} ${negated ? "not in" : "in"} (${values.join(", ")})`;
+    }
+    case "compare": {
+      const op = negated ? NEGATE[node.op] : node.op;
+      if (node.value.kind === "null") {
+        if (op !== "eq" && op !== "ne") throw new FilterTranslationError(`null can only be compared with eq or ne (${info.name})`, node.position);
+        return emptinessTest(info, op === "ne", node.position);
+      }
+      if (op === "eq" || op === "ne") {
+        // Choice, user and table fields take in / not in rather than = / != in Kintone.
+        const membership = CHOICE_TYPES.has(type) || ENTITY_TYPES.has(type) || info.inTable === true;
+        if (membership) {
+          if (!cap.filter.includes("in") && !cap.filter.includes("eq")) throw refuse(op);
+          return `${info.code} ${op === "eq" ? "in" : "not in"} (${valueFor(info, node.value, node.position)})`;
+        }
+      }
+      if (!cap.filter.includes(op)) throw refuse(op);
+      return `${info.code} ${KINTONE_OP[op]} ${valueFor(info, node.value, node.position)}`;
+    }
+  }
+}
+
+/** Translates with `not` pushed down to the conditions (Kintone has no general `not`). */
+function translateNode(node: FilterNode, negated: boolean, properties: PropertyMap): string {
+  switch (node.kind) {
+    case "not":
+      return translateNode(node.operand, !negated, properties);
+    case "and":
+    case "or": {
+      // De Morgan: not (a and b) = not a or not b.
+      const joiner = (node.kind === "and") !== negated ? "and" : "or";
+      return `(${translateNode(node.left, negated, properties)} ${joiner} ${translateNode(node.right, negated, properties)})`;
+    }
+    default:
+      return translateCondition(node, negated, properties);
+  }
+}
+
+/** Translates a parsed $filter into the condition part of a Kintone query. */
+export function translateFilter(node: FilterNode, properties: PropertyMap): string {
+  return translateNode(node, false, properties);
+}

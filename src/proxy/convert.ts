@@ -1,0 +1,191 @@
+import type { PropertyInfo, PropertyMap } from "../odata/translate-filter.js";
+import { type ErrorDetail, ProxyError } from "./errors.js";
+
+type KintoneField = { type?: string; value: unknown };
+type KintoneRecord = Record<string, KintoneField | undefined>;
+
+const ENTITY_LIST = new Set(["USER_SELECT", "ORGANIZATION_SELECT", "GROUP_SELECT", "STATUS_ASSIGNEE"]);
+const STRING_LIST = new Set(["CHECK_BOX", "MULTI_SELECT", "CATEGORY"]);
+const NULLABLE_TEXT = new Set(["DATE", "TIME", "DROP_DOWN", "DATETIME", "CREATED_TIME", "UPDATED_TIME"]);
+
+function numberOrNull(value: unknown): number | null {
+  if (value === "" || value === null || value === undefined) return null;
+  const number = Number(value);
+  return Number.isFinite(number) ? number : null;
+}
+
+function entity(value: unknown): { code: string; name: string } {
+  const { code, name } = (value ?? {}) as { code?: unknown; name?: unknown };
+  return { code: String(code ?? ""), name: String(name ?? "") };
+}
+
+/** One Kintone value in the API's shape (numbers as numbers, empties as null, entities and files as objects). */
+function toApiValue(info: PropertyInfo, value: unknown): unknown {
+  switch (info.type) {
+    case "__ID__":
+    case "__REVISION__":
+    case "__ROW_ID__":
+      return numberOrNull(value);
+    case "NUMBER":
+      return numberOrNull(value);
+    case "CALC":
+      return info.valueType === "number" ? numberOrNull(value) : value === "" || value === null ? null : String(value);
+    case "CREATOR":
+    case "MODIFIER":
+      return entity(value);
+    case "FILE":
+      return (Array.isArray(value) ? value : []).map((file) => {
+        const { fileKey, name, contentType, size } = (file ?? {}) as Record<string, unknown>;
+        return { fileKey: String(fileKey ?? ""), name: String(name ?? ""), contentType: String(contentType ?? ""), size: numberOrNull(size) ?? 0 };
+      });
+    case "SUBTABLE":
+      return (Array.isArray(value) ? value : []).map((row) => {
+        const { id, value: fields } = (row ?? {}) as { id?: unknown; value?: KintoneRecord };
+        return { id: numberOrNull(id), ...toApiRecord(fields ?? {}, info.rows ?? new Map()) };
+      });
+    default:
+      if (ENTITY_LIST.has(info.type)) return (Array.isArray(value) ? value : []).map(entity);
+      if (STRING_LIST.has(info.type)) return (Array.isArray(value) ? value : []).map(String);
+      if (NULLABLE_TEXT.has(info.type)) return value === "" || value === null || value === undefined ? null : String(value);
+      return value === null || value === undefined ? "" : String(value);
+  }
+}
+
+/** Converts a Kintone record (or table row) into the API's record shape, optionally only the selected properties. */
+export function toApiRecord(record: KintoneRecord, properties: PropertyMap, select?: ReadonlySet<string>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, info] of properties) {
+    if (select !== undefined && !select.has(name)) continue;
+    const field = info.type === "__ROW_ID__" ? undefined : record[info.code];
+    if (field === undefined) continue;
+    out[name] = toApiValue(info, field.value);
+  }
+  return out;
+}
+
+function typeName(value: unknown): string {
+  return value === null ? "null" : Array.isArray(value) ? "an array" : typeof value === "object" ? "an object" : `a ${typeof value}`;
+}
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+function validDate(text: string): boolean {
+  const match = DATE.exec(text);
+  if (!match) return false;
+  const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
+  return date.getUTCDate() === Number(match[3]) && date.getUTCMonth() === Number(match[2]) - 1;
+}
+
+/** Converts one written value to Kintone's form, or reports why it cannot be. */
+function toKintoneValue(info: PropertyInfo, value: unknown, target: string, details: ErrorDetail[]): unknown {
+  const invalid = (expected: string) => {
+    details.push({ code: "InvalidValue", target, message: `${target} must be ${expected}, not ${typeName(value)}.` });
+    return undefined;
+  };
+  switch (info.type) {
+    case "NUMBER":
+      if (value === null) return "";
+      if (typeof value !== "number" || !Number.isFinite(value)) return invalid("a number");
+      return String(value);
+    case "DATE":
+      if (value === null) return "";
+      if (typeof value !== "string" || !validDate(value)) return invalid("a date as YYYY-MM-DD");
+      return value;
+    case "DATETIME":
+      if (value === null) return "";
+      if (typeof value !== "string" || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value) || Number.isNaN(Date.parse(value))) {
+        return invalid("a date-time with a time zone, as 2024-01-31T09:00:00Z");
+      }
+      return value;
+    case "TIME":
+      if (value === null) return "";
+      if (typeof value !== "string" || !/^([01]\d|2[0-3]):[0-5]\d$/.test(value)) return invalid("a time as HH:MM");
+      return value;
+    case "CHECK_BOX":
+    case "MULTI_SELECT":
+      if (value === null) return [];
+      if (!Array.isArray(value) || !value.every((item) => typeof item === "string")) return invalid("an array of strings");
+      return value;
+    case "USER_SELECT":
+    case "ORGANIZATION_SELECT":
+    case "GROUP_SELECT":
+      if (value === null) return [];
+      if (!Array.isArray(value) || !value.every((item) => typeof (item as { code?: unknown } | null)?.code === "string")) {
+        return invalid("an array of objects with a code");
+      }
+      return value.map((item) => ({ code: (item as { code: string }).code }));
+    case "FILE":
+      if (value === null) return [];
+      if (!Array.isArray(value) || !value.every((item) => typeof (item as { fileKey?: unknown } | null)?.fileKey === "string")) {
+        return invalid("an array of objects with a fileKey");
+      }
+      return value.map((item) => ({ fileKey: (item as { fileKey: string }).fileKey }));
+    case "SUBTABLE": {
+      if (value === null) return [];
+      if (!Array.isArray(value)) return invalid("an array of rows");
+      return value.map((row, index) => {
+        const rowTarget = `${target}[${index}]`;
+        if (typeof row !== "object" || row === null || Array.isArray(row)) {
+          details.push({ code: "InvalidValue", target: rowTarget, message: `${rowTarget} must be an object.` });
+          return {};
+        }
+        const { id, ...fields } = row as Record<string, unknown>;
+        if (id !== undefined && id !== null && !Number.isInteger(id)) {
+          details.push({ code: "InvalidValue", target: `${rowTarget}.id`, message: `${rowTarget}.id must be a whole number (the id of an existing row).` });
+        }
+        const converted = convertFields(fields, info.rows ?? new Map(), rowTarget, details);
+        return { ...(id !== undefined && id !== null ? { id: String(id) } : {}), value: converted };
+      });
+    }
+    default:
+      if (value === null) return "";
+      if (typeof value !== "string") return invalid("a string");
+      return value;
+  }
+}
+
+function convertFields(body: Record<string, unknown>, properties: PropertyMap, prefix: string, details: ErrorDetail[]): Record<string, { value: unknown }> {
+  const record: Record<string, { value: unknown }> = {};
+  for (const [name, value] of Object.entries(body)) {
+    const target = prefix === "" ? name : `${prefix}.${name}`;
+    const info = properties.get(name);
+    if (info === undefined) {
+      const writable = [...properties.values()].filter((p) => !p.readOnly).map((p) => p.name);
+      details.push({ code: "UnknownProperty", target, message: `${target} is not a property of this record; writable properties are ${writable.join(", ")}.` });
+      continue;
+    }
+    if (info.readOnly || info.type === "__ROW_ID__") {
+      details.push({ code: "ReadOnlyProperty", target, message: `${target} is read-only (Kintone computes it); leave it out.` });
+      continue;
+    }
+    const converted = toKintoneValue(info, value, target, details);
+    if (converted !== undefined) record[info.code] = { value: converted };
+  }
+  return record;
+}
+
+/**
+ * Converts a create or update body into a Kintone record. Unknown and read-only properties, wrong types and
+ * malformed dates are a 400 naming each property: nothing is silently dropped.
+ */
+export function toKintoneRecord(
+  body: unknown,
+  properties: PropertyMap,
+  required: ReadonlySet<string> = new Set(),
+): Record<string, { value: unknown }> {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    throw new ProxyError(400, "InvalidBody", "The request body must be a JSON object of the record's properties.");
+  }
+  const details: ErrorDetail[] = [];
+  const record = convertFields(body as Record<string, unknown>, properties, "", details);
+  for (const name of required) {
+    const value = (body as Record<string, unknown>)[name];
+    if (value === undefined || value === null || value === "" || (Array.isArray(value) && value.length === 0)) {
+      details.push({ code: "Required", target: name, message: `${name} is required.` });
+    }
+  }
+  if (details.length > 0) {
+    throw new ProxyError(400, "ValidationFailed", `The record is not valid: ${details.map((d) => d.message).join(" ")}`.slice(0, 1000), { details });
+  }
+  return record;
+}
