@@ -96,6 +96,12 @@ function tokenize(input: string): Token[] {
       tokens.push({ type: "string", text, pos });
       continue;
     }
+    if (char === "/") {
+      const lambda = /^\/\s*(any|all)\s*\(/.exec(input.slice(i));
+      if (lambda) {
+        throw new FilterError(`lambda operators (${lambda[1]}) are not supported: filter a table's rows with table/property, which matches when any row does`, i + 1);
+      }
+    }
     if (char === "(" || char === ")" || char === "," || char === "/") {
       tokens.push({ type: "punct", text: char, pos });
       i++;
