@@ -112,7 +112,7 @@ describe("random filters: proxy through the sandbox = reference evaluator", () =
         const got = result.body.value.map((r: { id: number }) => r.id).sort((a: number, b: number) => a - b);
         expect(got, filter).toEqual(ROWS.filter(test).map((r) => r.id));
       }),
-      { numRuns: 150 },
+      { numRuns: 600 },
     );
   });
 });
