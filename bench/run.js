@@ -187,6 +187,10 @@ try {
   const { large, spec } = await benchGenerate(work);
   await benchFetch(large);
   await benchValidate(work, spec);
+  if (!process.env.BENCH_ONLY || process.env.BENCH_ONLY === "proxy") {
+    const proxy = await import(join(ROOT, "bench/proxy.js"));
+    await proxy.run({ root: ROOT, work, record, probe: PROBE });
+  }
   const extra = process.env.BENCH_EXTRA ? await import(join(ROOT, process.env.BENCH_EXTRA)) : undefined;
   if (extra?.run) await extra.run({ work, large, record, runCli });
 } finally {
