@@ -9,9 +9,30 @@ const KEY = "bench-key";
 
 /** Starts `kintone-openapi serve` as a child process (with the RSS probe); resolves its URL and a stop() → peak RSS MB. */
 async function startServe(root, probe, spec, sandboxUrl) {
-  const child = spawn(process.execPath, ["--import", probe, join(root, "bin/kintone-openapi.js"), "serve", "--spec", spec, "--port", "0", "--no-access-log"], {
-    env: { ...process.env, KINTONE_BASE_URL: sandboxUrl, KINTONE_USERNAME: "sandbox", KINTONE_PASSWORD: "sandbox", KINTONE_OPENAPI_API_KEYS: KEY, NO_COLOR: "1" },
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      "--import",
+      probe,
+      join(root, "bin/kintone-openapi.js"),
+      "serve",
+      "--spec",
+      spec,
+      "--port",
+      "0",
+      "--no-access-log",
+    ],
+    {
+      env: {
+        ...process.env,
+        KINTONE_BASE_URL: sandboxUrl,
+        KINTONE_USERNAME: "sandbox",
+        KINTONE_PASSWORD: "sandbox",
+        KINTONE_OPENAPI_API_KEYS: KEY,
+        NO_COLOR: "1",
+      },
+    },
+  );
   let stdout = "";
   let stderr = "";
   child.stderr.on("data", (c) => {
@@ -36,7 +57,11 @@ async function startServe(root, probe, spec, sandboxUrl) {
 
 async function generateSpec(root, data, out) {
   await new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, "bin/kintone-openapi.js"), "generate", "--from", data, "-o", out, "--quiet"], { env: { ...process.env, CI: "true" } });
+    const child = spawn(
+      process.execPath,
+      [join(root, "bin/kintone-openapi.js"), "generate", "--from", data, "-o", out, "--quiet"],
+      { env: { ...process.env, CI: "true" } },
+    );
     child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`generate exited ${code}`))));
   });
 }
@@ -54,18 +79,48 @@ async function timed(fn) {
 
 function cannon(options) {
   return new Promise((resolve, reject) => {
-    autocannon({ connections: 10, duration: 5, ...options }, (error, result) => (error ? reject(error) : resolve(result)));
+    autocannon({ connections: 10, duration: 5, ...options }, (error, result) =>
+      error ? reject(error) : resolve(result),
+    );
   });
 }
 
 /** Writes a one-app snapshot with a few fields and no records (the records are added through the API). */
 async function pagingApp(dir) {
   await mkdir(join(dir, "1"), { recursive: true });
-  await writeFile(join(dir, "1/app.json"), JSON.stringify({ appId: "1", code: "", name: "Events", description: "", spaceId: null, threadId: null }));
-  const text = (code) => ({ type: "SINGLE_LINE_TEXT", code, label: code, required: false, unique: false, defaultValue: "", minLength: "", maxLength: "", expression: "" });
+  await writeFile(
+    join(dir, "1/app.json"),
+    JSON.stringify({ appId: "1", code: "", name: "Events", description: "", spaceId: null, threadId: null }),
+  );
+  const text = (code) => ({
+    type: "SINGLE_LINE_TEXT",
+    code,
+    label: code,
+    required: false,
+    unique: false,
+    defaultValue: "",
+    minLength: "",
+    maxLength: "",
+    expression: "",
+  });
   await writeFile(
     join(dir, "1/form-fields.json"),
-    JSON.stringify({ properties: { Title: text("Title"), Place: text("Place"), Seats: { type: "NUMBER", code: "Seats", label: "Seats", required: false, defaultValue: "", minValue: "", maxValue: "" } }, revision: "1" }),
+    JSON.stringify({
+      properties: {
+        Title: text("Title"),
+        Place: text("Place"),
+        Seats: {
+          type: "NUMBER",
+          code: "Seats",
+          label: "Seats",
+          required: false,
+          defaultValue: "",
+          minValue: "",
+          maxValue: "",
+        },
+      },
+      revision: "1",
+    }),
   );
 }
 
@@ -80,12 +135,23 @@ export async function run({ root, work, record, probe }) {
   {
     const sandbox = await createSandbox({ latencyMs: 20 });
     const proxy = await startServe(root, probe, demoSpec, sandbox.url);
-    const client = new KintoneRestAPIClient({ baseUrl: sandbox.url, auth: { username: "sandbox", password: "sandbox" } });
+    const client = new KintoneRestAPIClient({
+      baseUrl: sandbox.url,
+      auth: { username: "sandbox", password: "sandbox" },
+    });
     const direct = [];
     const via = [];
     for (let i = 0; i < 60; i++) {
-      direct.push(await timed(() => client.record.getRecords({ app: 1, query: "order by $id desc limit 20" })));
-      via.push(await timed(async () => (await fetch(`${proxy.url}/customers?$top=20`, { headers: { authorization: `Bearer ${KEY}` } })).arrayBuffer()));
+      direct.push(
+        await timed(() => client.record.getRecords({ app: 1, query: "order by $id desc limit 20" })),
+      );
+      via.push(
+        await timed(async () =>
+          (
+            await fetch(`${proxy.url}/customers?$top=20`, { headers: { authorization: `Bearer ${KEY}` } })
+          ).arrayBuffer(),
+        ),
+      );
     }
     await proxy.stop();
     await sandbox.close();
@@ -102,7 +168,10 @@ export async function run({ root, work, record, probe }) {
   {
     const sandbox = await createSandbox();
     const proxy = await startServe(root, probe, demoSpec, sandbox.url);
-    const viaProxy = await cannon({ url: `${proxy.url}/customers?$top=10`, headers: { authorization: `Bearer ${KEY}` } });
+    const viaProxy = await cannon({
+      url: `${proxy.url}/customers?$top=10`,
+      headers: { authorization: `Bearer ${KEY}` },
+    });
     const direct = await cannon({
       url: `${sandbox.url}/k/v1/records.json?app=1&query=${encodeURIComponent("order by $id desc limit 10")}`,
       headers: { "x-cybozu-authorization": Buffer.from("sandbox:sandbox").toString("base64") },
@@ -125,10 +194,17 @@ export async function run({ root, work, record, probe }) {
     const spec = join(work, `paging-${total}.json`);
     await generateSpec(root, dir, spec);
     const sandbox = await createSandbox({ data: dir });
-    const client = new KintoneRestAPIClient({ baseUrl: sandbox.url, auth: { username: "sandbox", password: "sandbox" } });
+    const client = new KintoneRestAPIClient({
+      baseUrl: sandbox.url,
+      auth: { username: "sandbox", password: "sandbox" },
+    });
     await client.record.addAllRecords({
       app: 1,
-      records: Array.from({ length: total }, (_, i) => ({ Title: { value: `Event ${i}` }, Place: { value: `Hall ${i % 17}` }, Seats: { value: i % 300 } })),
+      records: Array.from({ length: total }, (_, i) => ({
+        Title: { value: `Event ${i}` },
+        Place: { value: `Hall ${i % 17}` },
+        Seats: { value: i % 300 },
+      })),
     });
     const proxy = await startServe(root, probe, spec, sandbox.url);
     await fetch(`${sandbox.url}/__sandbox/stats`, { method: "DELETE" });
@@ -136,7 +212,9 @@ export async function run({ root, work, record, probe }) {
     let path = "/events?$top=500";
     const start = process.hrtime.bigint();
     for (let guard = 0; path !== undefined && guard < 1000; guard++) {
-      const page = await (await fetch(`${proxy.url}${path}`, { headers: { authorization: `Bearer ${KEY}` } })).json();
+      const page = await (
+        await fetch(`${proxy.url}${path}`, { headers: { authorization: `Bearer ${KEY}` } })
+      ).json();
       for (const r of page.value) seen.add(r.id);
       path = page.skipToken ? `/events?$top=500&$skiptoken=${page.skipToken}` : undefined;
     }

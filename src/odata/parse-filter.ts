@@ -54,9 +54,35 @@ type Token =
 const COMPARE_OPS = new Set(["eq", "ne", "gt", "ge", "lt", "le"]);
 const ARITHMETIC = new Set(["add", "sub", "mul", "div", "divby", "mod"]);
 const UNSUPPORTED_FUNCTIONS = new Set([
-  "startswith", "endswith", "indexof", "length", "substring", "tolower", "toupper", "trim", "concat", "year",
-  "month", "day", "hour", "minute", "second", "date", "time", "now", "round", "floor", "ceiling", "cast", "isof",
-  "matchespattern", "fractionalseconds", "totaloffsetminutes", "maxdatetime", "mindatetime", "geo.distance",
+  "startswith",
+  "endswith",
+  "indexof",
+  "length",
+  "substring",
+  "tolower",
+  "toupper",
+  "trim",
+  "concat",
+  "year",
+  "month",
+  "day",
+  "hour",
+  "minute",
+  "second",
+  "date",
+  "time",
+  "now",
+  "round",
+  "floor",
+  "ceiling",
+  "cast",
+  "isof",
+  "matchespattern",
+  "fractionalseconds",
+  "totaloffsetminutes",
+  "maxdatetime",
+  "mindatetime",
+  "geo.distance",
 ]);
 const DATE = /^\d{4}-\d{2}-\d{2}/;
 const DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})/;
@@ -99,7 +125,10 @@ function tokenize(input: string): Token[] {
     if (char === "/") {
       const lambda = /^\/\s*(any|all)\s*\(/.exec(input.slice(i));
       if (lambda) {
-        throw new FilterError(`lambda operators (${lambda[1]}) are not supported: filter a table's rows with table/property, which matches when any row does`, i + 1);
+        throw new FilterError(
+          `lambda operators (${lambda[1]}) are not supported: filter a table's rows with table/property, which matches when any row does`,
+          i + 1,
+        );
       }
     }
     if (char === "(" || char === ")" || char === "," || char === "/") {
@@ -176,7 +205,10 @@ class Parser {
     if (this.peek() !== undefined) {
       const token = this.peek() as Token;
       if (token.type === "word" && ARITHMETIC.has(token.text)) {
-        throw new FilterError(`arithmetic (${token.text}) is not supported: Kintone queries compare fields with values only`, token.pos);
+        throw new FilterError(
+          `arithmetic (${token.text}) is not supported: Kintone queries compare fields with values only`,
+          token.pos,
+        );
       }
       this.fail('"and", "or" or the end of the filter');
     }
@@ -184,7 +216,8 @@ class Parser {
   }
 
   private enter(): void {
-    if (++this.depth > MAX_DEPTH) throw new FilterError(`the filter nests deeper than ${MAX_DEPTH} levels`, this.position());
+    if (++this.depth > MAX_DEPTH)
+      throw new FilterError(`the filter nests deeper than ${MAX_DEPTH} levels`, this.position());
   }
 
   private parseOr(): FilterNode {
@@ -228,16 +261,26 @@ class Parser {
     }
     const token = this.peek();
     if (token === undefined) this.fail("a condition");
-    if (token.type === "word" && this.peek(1)?.type === "punct" && this.peek(1)?.text === "(") return this.parseCall(token);
+    if (token.type === "word" && this.peek(1)?.type === "punct" && this.peek(1)?.text === "(")
+      return this.parseCall(token);
     if (token.type !== "word") {
-      throw new FilterError(`a condition starts with a property name, as in name eq 'x' (found "${token.text}")`, token.pos);
+      throw new FilterError(
+        `a condition starts with a property name, as in name eq 'x' (found "${token.text}")`,
+        token.pos,
+      );
     }
     const start = token.pos;
     const property = this.parsePath();
     const op = this.peek();
     if (op?.type === "word" && COMPARE_OPS.has(op.text)) {
       this.index++;
-      return { kind: "compare", property, op: op.text as CompareOp, value: this.parseLiteral(), position: start };
+      return {
+        kind: "compare",
+        property,
+        op: op.text as CompareOp,
+        value: this.parseLiteral(),
+        position: start,
+      };
     }
     if (op?.type === "word" && op.text === "in") {
       this.index++;
@@ -253,9 +296,13 @@ class Parser {
       return { kind: "in", property, values, position: start };
     }
     if (op?.type === "word" && ARITHMETIC.has(op.text)) {
-      throw new FilterError(`arithmetic (${op.text}) is not supported: Kintone queries compare fields with values only`, op.pos);
+      throw new FilterError(
+        `arithmetic (${op.text}) is not supported: Kintone queries compare fields with values only`,
+        op.pos,
+      );
     }
-    if (op?.type === "word" && op.text === "has") throw new FilterError("the has operator is not supported: use eq or in", op.pos);
+    if (op?.type === "word" && op.text === "has")
+      throw new FilterError("the has operator is not supported: use eq or in", op.pos);
     return this.fail("an operator (eq, ne, gt, ge, lt, le or in)");
   }
 
@@ -269,11 +316,19 @@ class Parser {
       if (!this.isPunct("/")) break;
       this.index++;
       const next = this.peek();
-      if (next?.type === "word" && (next.text === "any" || next.text === "all") && this.peek(1)?.text === "(") {
-        throw new FilterError(`lambda operators (${next.text}) are not supported: filter a table's rows with table/property, which matches when any row does`, next.pos);
+      if (
+        next?.type === "word" &&
+        (next.text === "any" || next.text === "all") &&
+        this.peek(1)?.text === "("
+      ) {
+        throw new FilterError(
+          `lambda operators (${next.text}) are not supported: filter a table's rows with table/property, which matches when any row does`,
+          next.pos,
+        );
       }
     }
-    if (segments.length > 2) throw new FilterError("a property path has at most two parts (table/property)", this.position());
+    if (segments.length > 2)
+      throw new FilterError("a property path has at most two parts (table/property)", this.position());
     return segments;
   }
 
@@ -281,10 +336,16 @@ class Parser {
     const name = token.text.toLowerCase();
     if (name !== "contains") {
       if (name === "startswith" || name === "endswith") {
-        throw new FilterError(`${name} is not supported: Kintone cannot match the start or end of a value; use contains (a word search) or eq`, token.pos);
+        throw new FilterError(
+          `${name} is not supported: Kintone cannot match the start or end of a value; use contains (a word search) or eq`,
+          token.pos,
+        );
       }
       const known = UNSUPPORTED_FUNCTIONS.has(name) ? "" : " (and is not an OData function)";
-      throw new FilterError(`the function ${token.text} is not supported${known}: only contains(property, 'word') is`, token.pos);
+      throw new FilterError(
+        `the function ${token.text} is not supported${known}: only contains(property, 'word') is`,
+        token.pos,
+      );
     }
     this.index += 2;
     const start = token.pos;
@@ -316,9 +377,14 @@ class Parser {
         return { kind: token.kind, value: token.text };
       case "word":
         if (token.text === "null") return { kind: "null" };
-        if (token.text === "true" || token.text === "false") return { kind: "boolean", value: token.text === "true" };
-        if (this.isPunct("(")) throw new FilterError(`functions are not supported as values (${token.text})`, token.pos);
-        throw new FilterError(`expected a value ('text', a number, a date, true, false or null) but found "${token.text}"; comparing two properties is not supported`, token.pos);
+        if (token.text === "true" || token.text === "false")
+          return { kind: "boolean", value: token.text === "true" };
+        if (this.isPunct("("))
+          throw new FilterError(`functions are not supported as values (${token.text})`, token.pos);
+        throw new FilterError(
+          `expected a value ('text', a number, a date, true, false or null) but found "${token.text}"; comparing two properties is not supported`,
+          token.pos,
+        );
       default:
         this.index--;
         return this.fail("a value");

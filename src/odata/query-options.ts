@@ -26,7 +26,10 @@ export function parseOrderBy(text: string, properties: PropertyMap): SortKey[] {
   for (const part of text.split(",")) {
     const words = part.trim().split(/\s+/).filter(Boolean);
     if (words.length === 0 || words.length > 2) {
-      throw new QueryOptionError("$orderby", `$orderby takes property names, each optionally followed by asc or desc (got "${part.trim()}")`);
+      throw new QueryOptionError(
+        "$orderby",
+        `$orderby takes property names, each optionally followed by asc or desc (got "${part.trim()}")`,
+      );
     }
     const [name, direction = "asc"] = words as [string, string | undefined];
     if (direction !== "asc" && direction !== "desc") {
@@ -35,9 +38,16 @@ export function parseOrderBy(text: string, properties: PropertyMap): SortKey[] {
     const info = properties.get(name);
     if (info === undefined) {
       const names = [...properties.values()].filter(sortable).map((p) => p.name);
-      throw new QueryOptionError("$orderby", `$orderby names an unknown property "${name}": sortable properties are ${names.join(", ")}`);
+      throw new QueryOptionError(
+        "$orderby",
+        `$orderby names an unknown property "${name}": sortable properties are ${names.join(", ")}`,
+      );
     }
-    if (!sortable(info)) throw new QueryOptionError("$orderby", `${name} cannot be sorted by: Kintone does not sort ${info.rows ? "tables" : "this kind of field"}`);
+    if (!sortable(info))
+      throw new QueryOptionError(
+        "$orderby",
+        `${name} cannot be sorted by: Kintone does not sort ${info.rows ? "tables" : "this kind of field"}`,
+      );
     keys.push({ code: info.code, direction, property: name });
   }
   return keys;
@@ -50,11 +60,18 @@ export function parseSelect(text: string, properties: PropertyMap): { codes: str
     const name = raw.trim();
     if (name === "") continue;
     if (!properties.has(name)) {
-      throw new QueryOptionError("$select", `$select names an unknown property "${name}": properties are ${[...properties.keys()].join(", ")}`);
+      throw new QueryOptionError(
+        "$select",
+        `$select names an unknown property "${name}": properties are ${[...properties.keys()].join(", ")}`,
+      );
     }
     names.add(name);
   }
-  if (names.size === 0) throw new QueryOptionError("$select", "$select is empty: name one or more properties, separated by commas");
+  if (names.size === 0)
+    throw new QueryOptionError(
+      "$select",
+      "$select is empty: name one or more properties, separated by commas",
+    );
   names.add("id");
   names.add("revision");
   const codes = [...names].map((name) => (properties.get(name) as PropertyInfo).code);
@@ -62,11 +79,25 @@ export function parseSelect(text: string, properties: PropertyMap): { codes: str
 }
 
 /** Parses an integer query option within bounds. */
-export function parseInteger(value: string | undefined, option: string, fallback: number, min: number, max: number): number {
+export function parseInteger(
+  value: string | undefined,
+  option: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
   if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value.trim())) throw new QueryOptionError(option, `${option} must be a whole number from ${min} to ${max} (got "${value}")`);
+  if (!/^\d+$/.test(value.trim()))
+    throw new QueryOptionError(
+      option,
+      `${option} must be a whole number from ${min} to ${max} (got "${value}")`,
+    );
   const number = Number(value);
-  if (number < min || number > max) throw new QueryOptionError(option, `${option} must be from ${min} to ${max.toLocaleString("en-US")} (got ${value})`);
+  if (number < min || number > max)
+    throw new QueryOptionError(
+      option,
+      `${option} must be from ${min} to ${max.toLocaleString("en-US")} (got ${value})`,
+    );
   return number;
 }
 

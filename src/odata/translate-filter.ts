@@ -22,7 +22,14 @@ export type PropertyInfo = {
 export type PropertyMap = ReadonlyMap<string, PropertyInfo>;
 
 const CHOICE_TYPES = new Set(["RADIO_BUTTON", "DROP_DOWN", "CHECK_BOX", "MULTI_SELECT", "STATUS"]);
-const ENTITY_TYPES = new Set(["USER_SELECT", "ORGANIZATION_SELECT", "GROUP_SELECT", "CREATOR", "MODIFIER", "STATUS_ASSIGNEE"]);
+const ENTITY_TYPES = new Set([
+  "USER_SELECT",
+  "ORGANIZATION_SELECT",
+  "GROUP_SELECT",
+  "CREATOR",
+  "MODIFIER",
+  "STATUS_ASSIGNEE",
+]);
 const NUMERIC_TYPES = new Set(["NUMBER", "__ID__", "RECORD_NUMBER"]);
 const DATETIME_TYPES = new Set(["DATETIME", "CREATED_TIME", "UPDATED_TIME"]);
 
@@ -40,7 +47,12 @@ export function kintoneString(value: string, position = 0): string {
   if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(value)) {
     throw new FilterTranslationError("values may not contain control characters", position);
   }
-  const escaped = value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n").replace(/\r/g, "\\r").replace(/\t/g, "\\t");
+  const escaped = value
+    .replace(/\\/g, "\\\\")
+    .replace(/"/g, '\\"')
+    .replace(/\n/g, "\\n")
+    .replace(/\r/g, "\\r")
+    .replace(/\t/g, "\\t");
   return `"${escaped}"`;
 }
 
@@ -57,28 +69,47 @@ function capability(info: PropertyInfo): Capability {
   if (info.type === "__ID__") return ID_CAPABILITY;
   if (info.type === "__REVISION__") return { filter: [], sort: false };
   const type = domainType(info);
-  const known = type === "CALC_TEXT" ? { filter: [], sort: true } : capabilityOf(type as never, info.inTable === true);
+  const known =
+    type === "CALC_TEXT" ? { filter: [], sort: true } : capabilityOf(type as never, info.inTable === true);
   return known as Capability;
 }
 
 /** Resolves `name` or `table/name` to a property, with a 400 listing the valid names when unknown. */
-export function resolveProperty(path: readonly string[], properties: PropertyMap, position: number): PropertyInfo {
+export function resolveProperty(
+  path: readonly string[],
+  properties: PropertyMap,
+  position: number,
+): PropertyInfo {
   const [first, second] = path as [string, string | undefined];
   const top = properties.get(first);
-  const names = () => [...properties.values()].filter((p) => capability(p).filter.length > 0 || p.rows).map((p) => p.name);
+  const names = () =>
+    [...properties.values()].filter((p) => capability(p).filter.length > 0 || p.rows).map((p) => p.name);
   if (top === undefined) {
-    throw new FilterTranslationError(`unknown property "${first}": filterable properties are ${names().join(", ")}`, position);
+    throw new FilterTranslationError(
+      `unknown property "${first}": filterable properties are ${names().join(", ")}`,
+      position,
+    );
   }
   if (second === undefined) {
     if (top.rows !== undefined) {
-      throw new FilterTranslationError(`"${first}" is a table: filter one of its columns, as ${first}/${[...top.rows.keys()][0] ?? "column"}`, position);
+      throw new FilterTranslationError(
+        `"${first}" is a table: filter one of its columns, as ${first}/${[...top.rows.keys()][0] ?? "column"}`,
+        position,
+      );
     }
     return top;
   }
   const row = top.rows?.get(second);
-  if (top.rows === undefined) throw new FilterTranslationError(`"${first}" is not a table, so "${first}/${second}" does not exist`, position);
+  if (top.rows === undefined)
+    throw new FilterTranslationError(
+      `"${first}" is not a table, so "${first}/${second}" does not exist`,
+      position,
+    );
   if (row === undefined) {
-    throw new FilterTranslationError(`unknown property "${second}" in table "${first}": its columns are ${[...top.rows.keys()].join(", ")}`, position);
+    throw new FilterTranslationError(
+      `unknown property "${second}" in table "${first}": its columns are ${[...top.rows.keys()].join(", ")}`,
+      position,
+    );
   }
   return row;
 }
@@ -87,7 +118,10 @@ export function resolveProperty(path: readonly string[], properties: PropertyMap
 function valueFor(info: PropertyInfo, literal: Literal, position: number): string {
   const type = domainType(info);
   const wrong = (expected: string) =>
-    new FilterTranslationError(`${info.name} takes ${expected}${literal.kind === "null" ? "" : `, not ${describe(literal)}`}`, position);
+    new FilterTranslationError(
+      `${info.name} takes ${expected}${literal.kind === "null" ? "" : `, not ${describe(literal)}`}`,
+      position,
+    );
   if (NUMERIC_TYPES.has(type) && !(type === "RECORD_NUMBER" && literal.kind === "string")) {
     if (literal.kind !== "number") throw wrong("a number");
     return literal.value;
@@ -98,9 +132,11 @@ function valueFor(info: PropertyInfo, literal: Literal, position: number): strin
   }
   if (DATETIME_TYPES.has(type)) {
     if (literal.kind === "date") return kintoneString(literal.value);
-    if (literal.kind !== "datetime") throw wrong("a date-time such as 2024-01-31T09:00:00Z (or a date, for the whole day)");
+    if (literal.kind !== "datetime")
+      throw wrong("a date-time such as 2024-01-31T09:00:00Z (or a date, for the whole day)");
     const time = Date.parse(literal.value);
-    if (Number.isNaN(time)) throw new FilterTranslationError(`${literal.value} is not a valid date-time`, position);
+    if (Number.isNaN(time))
+      throw new FilterTranslationError(`${literal.value} is not a valid date-time`, position);
     return kintoneString(new Date(time).toISOString().replace(/\.\d{3}Z$/, "Z"));
   }
   if (type === "TIME") {
@@ -109,11 +145,18 @@ function valueFor(info: PropertyInfo, literal: Literal, position: number): strin
   }
   if (literal.kind === "string") {
     if (info.options !== undefined && !info.options.includes(literal.value)) {
-      throw new FilterTranslationError(`'${literal.value}' is not an option of ${info.name}: use one of ${info.options.map((o) => `'${o}'`).join(", ")}`, position);
+      throw new FilterTranslationError(
+        `'${literal.value}' is not an option of ${info.name}: use one of ${info.options.map((o) => `'${o}'`).join(", ")}`,
+        position,
+      );
     }
     return kintoneString(literal.value, position);
   }
-  if (literal.kind === "number" && (type === "SINGLE_LINE_TEXT" || type === "LINK" || type === "RECORD_NUMBER")) return kintoneString(literal.value);
+  if (
+    literal.kind === "number" &&
+    (type === "SINGLE_LINE_TEXT" || type === "LINK" || type === "RECORD_NUMBER")
+  )
+    return kintoneString(literal.value);
   throw wrong("a string in single quotes");
 }
 
@@ -135,10 +178,14 @@ type Condition = Exclude<FilterNode, { kind: "and" | "or" | "not" }>;
 /** Types whose emptiness Kintone can test, and how (kintone-api.md §4.2). */
 function emptinessTest(info: PropertyInfo, negated: boolean, position: number): string {
   const type = domainType(info);
-  if (type === "MULTI_LINE_TEXT" || type === "FILE") return `${info.code} ${negated ? "is not empty" : "is empty"}`;
+  if (type === "MULTI_LINE_TEXT" || type === "FILE")
+    return `${info.code} ${negated ? "is not empty" : "is empty"}`;
   if (type === "SINGLE_LINE_TEXT" || type === "LINK") return `${info.code} ${negated ? "!=" : "="} ""`;
   if (CHOICE_TYPES.has(type) && type !== "STATUS") return `${info.code} ${negated ? "not in" : "in"} ("")`;
-  throw new FilterTranslationError(`${info.name} cannot be tested for null: Kintone has no emptiness test for ${type.toLowerCase().replace(/_/g, " ")} fields`, position);
+  throw new FilterTranslationError(
+    `${info.name} cannot be tested for null: Kintone has no emptiness test for ${type.toLowerCase().replace(/_/g, " ")} fields`,
+    position,
+  );
 }
 
 function translateCondition(node: Condition, negated: boolean, properties: PropertyMap): string {
@@ -146,7 +193,10 @@ function translateCondition(node: Condition, negated: boolean, properties: Prope
   const cap = capability(info);
   const type = domainType(info);
   const refuse = (what: string) =>
-    new FilterTranslationError(`${info.name} cannot be filtered with ${what}${cap.filter.length > 0 ? `: it takes ${cap.filter.map((op) => (op === "null" ? "eq null" : op === "contains" ? "contains()" : op)).join(", ")}` : ": it cannot be filtered"}`, node.position);
+    new FilterTranslationError(
+      `${info.name} cannot be filtered with ${what}${cap.filter.length > 0 ? `: it takes ${cap.filter.map((op) => (op === "null" ? "eq null" : op === "contains" ? "contains()" : op)).join(", ")}` : ": it cannot be filtered"}`,
+      node.position,
+    );
   switch (node.kind) {
     case "contains": {
       if (!cap.filter.includes("contains")) throw refuse("contains()");
@@ -161,7 +211,11 @@ function translateCondition(node: Condition, negated: boolean, properties: Prope
     case "compare": {
       const op = negated ? NEGATE[node.op] : node.op;
       if (node.value.kind === "null") {
-        if (op !== "eq" && op !== "ne") throw new FilterTranslationError(`null can only be compared with eq or ne (${info.name})`, node.position);
+        if (op !== "eq" && op !== "ne")
+          throw new FilterTranslationError(
+            `null can only be compared with eq or ne (${info.name})`,
+            node.position,
+          );
         return emptinessTest(info, op === "ne", node.position);
       }
       if (op === "eq" || op === "ne") {

@@ -29,14 +29,23 @@ function toApiValue(info: PropertyInfo, value: unknown): unknown {
     case "NUMBER":
       return numberOrNull(value);
     case "CALC":
-      return info.valueType === "number" ? numberOrNull(value) : value === "" || value === null ? null : String(value);
+      return info.valueType === "number"
+        ? numberOrNull(value)
+        : value === "" || value === null
+          ? null
+          : String(value);
     case "CREATOR":
     case "MODIFIER":
       return entity(value);
     case "FILE":
       return (Array.isArray(value) ? value : []).map((file) => {
         const { fileKey, name, contentType, size } = (file ?? {}) as Record<string, unknown>;
-        return { fileKey: String(fileKey ?? ""), name: String(name ?? ""), contentType: String(contentType ?? ""), size: numberOrNull(size) ?? 0 };
+        return {
+          fileKey: String(fileKey ?? ""),
+          name: String(name ?? ""),
+          contentType: String(contentType ?? ""),
+          size: numberOrNull(size) ?? 0,
+        };
       });
     case "SUBTABLE":
       return (Array.isArray(value) ? value : []).map((row) => {
@@ -46,13 +55,18 @@ function toApiValue(info: PropertyInfo, value: unknown): unknown {
     default:
       if (ENTITY_LIST.has(info.type)) return (Array.isArray(value) ? value : []).map(entity);
       if (STRING_LIST.has(info.type)) return (Array.isArray(value) ? value : []).map(String);
-      if (NULLABLE_TEXT.has(info.type)) return value === "" || value === null || value === undefined ? null : String(value);
+      if (NULLABLE_TEXT.has(info.type))
+        return value === "" || value === null || value === undefined ? null : String(value);
       return value === null || value === undefined ? "" : String(value);
   }
 }
 
 /** Converts a Kintone record (or table row) into the API's record shape, optionally only the selected properties. */
-export function toApiRecord(record: KintoneRecord, properties: PropertyMap, select?: ReadonlySet<string>): Record<string, unknown> {
+export function toApiRecord(
+  record: KintoneRecord,
+  properties: PropertyMap,
+  select?: ReadonlySet<string>,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [name, info] of properties) {
     if (select !== undefined && !select.has(name)) continue;
@@ -64,7 +78,13 @@ export function toApiRecord(record: KintoneRecord, properties: PropertyMap, sele
 }
 
 function typeName(value: unknown): string {
-  return value === null ? "null" : Array.isArray(value) ? "an array" : typeof value === "object" ? "an object" : `a ${typeof value}`;
+  return value === null
+    ? "null"
+    : Array.isArray(value)
+      ? "an array"
+      : typeof value === "object"
+        ? "an object"
+        : `a ${typeof value}`;
 }
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -79,7 +99,11 @@ function validDate(text: string): boolean {
 /** Converts one written value to Kintone's form, or reports why it cannot be. */
 function toKintoneValue(info: PropertyInfo, value: unknown, target: string, details: ErrorDetail[]): unknown {
   const invalid = (expected: string) => {
-    details.push({ code: "InvalidValue", target, message: `${target} must be ${expected}, not ${typeName(value)}.` });
+    details.push({
+      code: "InvalidValue",
+      target,
+      message: `${target} must be ${expected}, not ${typeName(value)}.`,
+    });
     return undefined;
   };
   switch (info.type) {
@@ -93,30 +117,42 @@ function toKintoneValue(info: PropertyInfo, value: unknown, target: string, deta
       return value;
     case "DATETIME":
       if (value === null) return "";
-      if (typeof value !== "string" || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value) || Number.isNaN(Date.parse(value))) {
+      if (
+        typeof value !== "string" ||
+        !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value) ||
+        Number.isNaN(Date.parse(value))
+      ) {
         return invalid("a date-time with a time zone, as 2024-01-31T09:00:00Z");
       }
       return value;
     case "TIME":
       if (value === null) return "";
-      if (typeof value !== "string" || !/^([01]\d|2[0-3]):[0-5]\d$/.test(value)) return invalid("a time as HH:MM");
+      if (typeof value !== "string" || !/^([01]\d|2[0-3]):[0-5]\d$/.test(value))
+        return invalid("a time as HH:MM");
       return value;
     case "CHECK_BOX":
     case "MULTI_SELECT":
       if (value === null) return [];
-      if (!Array.isArray(value) || !value.every((item) => typeof item === "string")) return invalid("an array of strings");
+      if (!Array.isArray(value) || !value.every((item) => typeof item === "string"))
+        return invalid("an array of strings");
       return value;
     case "USER_SELECT":
     case "ORGANIZATION_SELECT":
     case "GROUP_SELECT":
       if (value === null) return [];
-      if (!Array.isArray(value) || !value.every((item) => typeof (item as { code?: unknown } | null)?.code === "string")) {
+      if (
+        !Array.isArray(value) ||
+        !value.every((item) => typeof (item as { code?: unknown } | null)?.code === "string")
+      ) {
         return invalid("an array of objects with a code");
       }
       return value.map((item) => ({ code: (item as { code: string }).code }));
     case "FILE":
       if (value === null) return [];
-      if (!Array.isArray(value) || !value.every((item) => typeof (item as { fileKey?: unknown } | null)?.fileKey === "string")) {
+      if (
+        !Array.isArray(value) ||
+        !value.every((item) => typeof (item as { fileKey?: unknown } | null)?.fileKey === "string")
+      ) {
         return invalid("an array of objects with a fileKey");
       }
       return value.map((item) => ({ fileKey: (item as { fileKey: string }).fileKey }));
@@ -126,12 +162,20 @@ function toKintoneValue(info: PropertyInfo, value: unknown, target: string, deta
       return value.map((row, index) => {
         const rowTarget = `${target}[${index}]`;
         if (typeof row !== "object" || row === null || Array.isArray(row)) {
-          details.push({ code: "InvalidValue", target: rowTarget, message: `${rowTarget} must be an object.` });
+          details.push({
+            code: "InvalidValue",
+            target: rowTarget,
+            message: `${rowTarget} must be an object.`,
+          });
           return {};
         }
         const { id, ...fields } = row as Record<string, unknown>;
         if (id !== undefined && id !== null && !Number.isInteger(id)) {
-          details.push({ code: "InvalidValue", target: `${rowTarget}.id`, message: `${rowTarget}.id must be a whole number (the id of an existing row).` });
+          details.push({
+            code: "InvalidValue",
+            target: `${rowTarget}.id`,
+            message: `${rowTarget}.id must be a whole number (the id of an existing row).`,
+          });
         }
         const converted = convertFields(fields, info.rows ?? new Map(), rowTarget, details);
         return { ...(id !== undefined && id !== null ? { id: String(id) } : {}), value: converted };
@@ -144,18 +188,31 @@ function toKintoneValue(info: PropertyInfo, value: unknown, target: string, deta
   }
 }
 
-function convertFields(body: Record<string, unknown>, properties: PropertyMap, prefix: string, details: ErrorDetail[]): Record<string, { value: unknown }> {
+function convertFields(
+  body: Record<string, unknown>,
+  properties: PropertyMap,
+  prefix: string,
+  details: ErrorDetail[],
+): Record<string, { value: unknown }> {
   const record: Record<string, { value: unknown }> = {};
   for (const [name, value] of Object.entries(body)) {
     const target = prefix === "" ? name : `${prefix}.${name}`;
     const info = properties.get(name);
     if (info === undefined) {
       const writable = [...properties.values()].filter((p) => !p.readOnly).map((p) => p.name);
-      details.push({ code: "UnknownProperty", target, message: `${target} is not a property of this record; writable properties are ${writable.join(", ")}.` });
+      details.push({
+        code: "UnknownProperty",
+        target,
+        message: `${target} is not a property of this record; writable properties are ${writable.join(", ")}.`,
+      });
       continue;
     }
     if (info.readOnly || info.type === "__ROW_ID__") {
-      details.push({ code: "ReadOnlyProperty", target, message: `${target} is read-only (Kintone computes it); leave it out.` });
+      details.push({
+        code: "ReadOnlyProperty",
+        target,
+        message: `${target} is read-only (Kintone computes it); leave it out.`,
+      });
       continue;
     }
     const converted = toKintoneValue(info, value, target, details);
@@ -174,18 +231,32 @@ export function toKintoneRecord(
   required: ReadonlySet<string> = new Set(),
 ): Record<string, { value: unknown }> {
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
-    throw new ProxyError(400, "InvalidBody", "The request body must be a JSON object of the record's properties.");
+    throw new ProxyError(
+      400,
+      "InvalidBody",
+      "The request body must be a JSON object of the record's properties.",
+    );
   }
   const details: ErrorDetail[] = [];
   const record = convertFields(body as Record<string, unknown>, properties, "", details);
   for (const name of required) {
     const value = (body as Record<string, unknown>)[name];
-    if (value === undefined || value === null || value === "" || (Array.isArray(value) && value.length === 0)) {
+    if (
+      value === undefined ||
+      value === null ||
+      value === "" ||
+      (Array.isArray(value) && value.length === 0)
+    ) {
       details.push({ code: "Required", target: name, message: `${name} is required.` });
     }
   }
   if (details.length > 0) {
-    throw new ProxyError(400, "ValidationFailed", `The record is not valid: ${details.map((d) => d.message).join(" ")}`.slice(0, 1000), { details });
+    throw new ProxyError(
+      400,
+      "ValidationFailed",
+      `The record is not valid: ${details.map((d) => d.message).join(" ")}`.slice(0, 1000),
+      { details },
+    );
   }
   return record;
 }

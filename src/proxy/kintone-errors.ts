@@ -2,7 +2,15 @@ import { KintoneRestAPIError } from "@kintone/rest-api-client";
 import type { PropertyInfo, PropertyMap } from "../odata/translate-filter.js";
 import { type ErrorDetail, ProxyError } from "./errors.js";
 
-const AUTH_CODES = new Set(["CB_WA01", "CB_AU01", "GAIA_IA02", "GAIA_NO01", "CB_NO02", "CB_OA01", "GAIA_DA03"]);
+const AUTH_CODES = new Set([
+  "CB_WA01",
+  "CB_AU01",
+  "GAIA_IA02",
+  "GAIA_NO01",
+  "CB_NO02",
+  "CB_OA01",
+  "GAIA_DA03",
+]);
 
 /** Our property path for a Kintone error key: "record.Company_name.value" → "companyName", rows → "lineItems[0].product". */
 function targetOf(key: string, properties: PropertyMap): string {
@@ -29,42 +37,86 @@ export function mapKintoneError(error: unknown, properties: PropertyMap): ProxyE
   if (error instanceof KintoneRestAPIError) {
     const text = error.message.replace(/^\[\d+\] \[[A-Z0-9_]+\] /, "").replace(/ \([A-Za-z0-9_-]+\)$/, "");
     if (error.code === "CB_VA01" && error.errors && typeof error.errors === "object") {
-      const details: ErrorDetail[] = Object.entries(error.errors as Record<string, { messages?: string[] }>).map(([key, value]) => ({
+      const details: ErrorDetail[] = Object.entries(
+        error.errors as Record<string, { messages?: string[] }>,
+      ).map(([key, value]) => ({
         code: "InvalidValue",
         target: targetOf(key, properties),
         message: (value.messages ?? []).join(" "),
       }));
-      return new ProxyError(400, "ValidationFailed", `Kintone refused the record: ${details.map((d) => `${d.target}: ${d.message}`).join("; ")}`, { details });
+      return new ProxyError(
+        400,
+        "ValidationFailed",
+        `Kintone refused the record: ${details.map((d) => `${d.target}: ${d.message}`).join("; ")}`,
+        { details },
+      );
     }
     if (error.code === "GAIA_RE01") return new ProxyError(404, "NotFound", "No record with this ID.");
-    if (error.code === "GAIA_CO02") return new ProxyError(409, "Conflict", "The record changed since the given revision: read it again and retry with its current revision.");
+    if (error.code === "GAIA_CO02")
+      return new ProxyError(
+        409,
+        "Conflict",
+        "The record changed since the given revision: read it again and retry with its current revision.",
+      );
     if (error.code === "GAIA_TO04") {
-      return new ProxyError(429, "KintoneBusy", "Kintone is handling too many requests at once; retry shortly.", { headers: { "retry-after": "2" } });
+      return new ProxyError(
+        429,
+        "KintoneBusy",
+        "Kintone is handling too many requests at once; retry shortly.",
+        { headers: { "retry-after": "2" } },
+      );
     }
-    if (error.code === "GAIA_LO04") return new ProxyError(400, "LookupNotFound", `A lookup value matches no record of the related app: ${text}`);
+    if (error.code === "GAIA_LO04")
+      return new ProxyError(
+        400,
+        "LookupNotFound",
+        `A lookup value matches no record of the related app: ${text}`,
+      );
     if (AUTH_CODES.has(error.code)) {
-      return new ProxyError(502, "KintoneAuthFailed", `Kintone refused the proxy's credentials (${error.code}); the proxy's operator must fix its Kintone settings. Your API key was accepted.`);
+      return new ProxyError(
+        502,
+        "KintoneAuthFailed",
+        `Kintone refused the proxy's credentials (${error.code}); the proxy's operator must fix its Kintone settings. Your API key was accepted.`,
+      );
     }
     if (error.code === "GAIA_AP01") {
-      return new ProxyError(502, "KintoneAppNotFound", "The Kintone app behind this operation does not exist (GAIA_AP01); the proxy's operator must regenerate the spec.");
+      return new ProxyError(
+        502,
+        "KintoneAppNotFound",
+        "The Kintone app behind this operation does not exist (GAIA_AP01); the proxy's operator must regenerate the spec.",
+      );
     }
     if (error.code.startsWith("GAIA_IQ") || error.code.startsWith("GAIA_QU") || error.code === "GAIA_IR02") {
       return new ProxyError(400, "InvalidQuery", `Kintone refused the query: ${text}`);
     }
-    if (error.status >= 400 && error.status < 500) return new ProxyError(400, "KintoneRejected", `Kintone refused the request (${error.code}): ${text}`);
+    if (error.status >= 400 && error.status < 500)
+      return new ProxyError(400, "KintoneRejected", `Kintone refused the request (${error.code}): ${text}`);
     return new ProxyError(502, "KintoneError", `Kintone answered with an error (${error.code}).`);
   }
   const code = (error as { code?: unknown }).code;
-  if (code === "ECONNABORTED" || code === "ETIMEDOUT") return new ProxyError(504, "KintoneTimeout", "Kintone did not answer in time; retry later.");
-  if (typeof code === "string" && /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ECONNRESET|EPIPE|EHOSTUNREACH)$/.test(code)) {
-    return new ProxyError(502, "KintoneUnreachable", `The proxy could not reach Kintone (${code}); retry later.`);
+  if (code === "ECONNABORTED" || code === "ETIMEDOUT")
+    return new ProxyError(504, "KintoneTimeout", "Kintone did not answer in time; retry later.");
+  if (
+    typeof code === "string" &&
+    /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ECONNRESET|EPIPE|EHOSTUNREACH)$/.test(code)
+  ) {
+    return new ProxyError(
+      502,
+      "KintoneUnreachable",
+      `The proxy could not reach Kintone (${code}); retry later.`,
+    );
   }
   const message = error instanceof Error ? error.message : String(error);
   const status = /^(\d{3}): /.exec(message);
   if (status) {
     const http = Number(status[1]);
     const retry = http === 503 ? { headers: { "retry-after": "30" } } : {};
-    return new ProxyError(http === 503 ? 503 : 502, "KintoneUnavailable", `Kintone answered HTTP ${http} without an API answer (maintenance?); retry later.`, retry);
+    return new ProxyError(
+      http === 503 ? 503 : 502,
+      "KintoneUnavailable",
+      `Kintone answered HTTP ${http} without an API answer (maintenance?); retry later.`,
+      retry,
+    );
   }
   return new ProxyError(502, "KintoneError", "The call to Kintone failed; retry later.");
 }

@@ -5,12 +5,18 @@ import type { KintoneRestAPIClient } from "@kintone/rest-api-client";
 import type { ConnectionOptions } from "../kintone/connection.js";
 import { createKintoneClient } from "../kintone/live-source.js";
 import { FilterError, parseFilter } from "../odata/parse-filter.js";
-import { parseBoolean, parseInteger, parseOrderBy, parseSelect, QueryOptionError } from "../odata/query-options.js";
+import {
+  parseBoolean,
+  parseInteger,
+  parseOrderBy,
+  parseSelect,
+  QueryOptionError,
+} from "../odata/query-options.js";
 import { translateFilter } from "../odata/translate-filter.js";
 import { toApiRecord, toKintoneRecord } from "./convert.js";
 import { ProxyError } from "./errors.js";
 import { mapKintoneError } from "./kintone-errors.js";
-import { type PageToken, decodeToken, encodeToken, fingerprint } from "./page-token.js";
+import { decodeToken, encodeToken, fingerprint, type PageToken } from "./page-token.js";
 import { type Resource, readSpecModel } from "./spec-model.js";
 
 /** One line of the access log: never a header, a body or a query value. */
@@ -62,7 +68,9 @@ class Limiter {
   async run<T>(task: () => Promise<T>): Promise<T> {
     if (this.active >= this.max) {
       if (this.waiting.length >= this.maxQueue) {
-        throw new ProxyError(503, "ProxyBusy", "The proxy is handling too many requests; retry shortly.", { headers: { "retry-after": "1" } });
+        throw new ProxyError(503, "ProxyBusy", "The proxy is handling too many requests; retry shortly.", {
+          headers: { "retry-after": "1" },
+        });
       }
       await new Promise<void>((resolve) => this.waiting.push(resolve));
     } else {
@@ -92,7 +100,8 @@ function keyMatches(presented: string, keys: readonly Buffer[]): boolean {
 
 function presentedKey(req: IncomingMessage): string | undefined {
   const header = req.headers.authorization;
-  if (typeof header === "string" && /^Bearer\s+/i.test(header)) return header.replace(/^Bearer\s+/i, "").trim();
+  if (typeof header === "string" && /^Bearer\s+/i.test(header))
+    return header.replace(/^Bearer\s+/i, "").trim();
   const apiKey = req.headers["x-api-key"];
   return typeof apiKey === "string" ? apiKey.trim() : undefined;
 }
@@ -100,10 +109,15 @@ function presentedKey(req: IncomingMessage): string | undefined {
 async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
   const type = req.headers["content-type"] ?? "";
   if (!/^application\/json\b/i.test(type)) {
-    throw new ProxyError(415, "UnsupportedMediaType", "Send the body as JSON with Content-Type: application/json.");
+    throw new ProxyError(
+      415,
+      "UnsupportedMediaType",
+      "Send the body as JSON with Content-Type: application/json.",
+    );
   }
   const declared = Number(req.headers["content-length"] ?? 0);
-  if (declared > limit) throw new ProxyError(413, "PayloadTooLarge", `The body is larger than ${limit} bytes.`);
+  if (declared > limit)
+    throw new ProxyError(413, "PayloadTooLarge", `The body is larger than ${limit} bytes.`);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -118,22 +132,37 @@ async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknow
   }
 }
 
-type Route = { resource: Resource; operation: "list" | "get" | "create" | "update" | "delete"; pattern: RegExp; method: string };
+type Route = {
+  resource: Resource;
+  operation: "list" | "get" | "create" | "update" | "delete";
+  pattern: RegExp;
+  method: string;
+};
 
 function buildRoutes(resources: readonly Resource[], basePath: string): Route[] {
   const routes: Route[] = [];
   for (const resource of resources) {
     for (const [operation, { method, path }] of resource.operations) {
-      const escaped = `${basePath}${path}`.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\\?\{id\\?\}|\{id\}/, "([^/]+)");
+      const escaped = `${basePath}${path}`
+        .replace(/[.*+?^$()|[\]\\]/g, "\\$&")
+        .replace(/\\?\{id\\?\}|\{id\}/, "([^/]+)");
       routes.push({ resource, operation, method, pattern: new RegExp(`^${escaped}$`) });
     }
   }
   return routes;
 }
 
-type RequestContext = { calls: number; limiter: Limiter; client: (resource: Resource) => Promise<KintoneRestAPIClient> };
+type RequestContext = {
+  calls: number;
+  limiter: Limiter;
+  client: (resource: Resource) => Promise<KintoneRestAPIClient>;
+};
 
-async function kintone<T>(ctx: RequestContext, resource: Resource, call: (client: KintoneRestAPIClient) => Promise<T>): Promise<T> {
+async function kintone<T>(
+  ctx: RequestContext,
+  resource: Resource,
+  call: (client: KintoneRestAPIClient) => Promise<T>,
+): Promise<T> {
   const client = await ctx.client(resource);
   return ctx.limiter.run(async () => {
     ctx.calls++;
@@ -146,22 +175,37 @@ async function kintone<T>(ctx: RequestContext, resource: Resource, call: (client
 }
 
 function recordId(raw: string): number {
-  if (!/^[1-9][0-9]{0,15}$/.test(raw)) throw new ProxyError(400, "InvalidId", `The record id "${raw.slice(0, 20)}" is not a positive whole number.`, { target: "id" });
+  if (!/^[1-9][0-9]{0,15}$/.test(raw))
+    throw new ProxyError(
+      400,
+      "InvalidId",
+      `The record id "${raw.slice(0, 20)}" is not a positive whole number.`,
+      { target: "id" },
+    );
   return Number(raw);
 }
 
 function revisionOf(query: URLSearchParams): number | undefined {
   const raw = query.get("revision");
   if (raw === null) return undefined;
-  if (!/^[1-9][0-9]{0,15}$/.test(raw)) throw new ProxyError(400, "InvalidParameter", "revision must be a positive whole number.", { target: "revision" });
+  if (!/^[1-9][0-9]{0,15}$/.test(raw))
+    throw new ProxyError(400, "InvalidParameter", "revision must be a positive whole number.", {
+      target: "revision",
+    });
   return Number(raw);
 }
 
 function optionError(error: unknown): never {
   if (error instanceof FilterError) {
-    throw new ProxyError(400, "InvalidFilter", `$filter: ${error.message} (at character ${error.position + 1}).`, { target: "$filter" });
+    throw new ProxyError(
+      400,
+      "InvalidFilter",
+      `$filter: ${error.message} (at character ${error.position + 1}).`,
+      { target: "$filter" },
+    );
   }
-  if (error instanceof QueryOptionError) throw new ProxyError(400, "InvalidParameter", `${error.message}.`, { target: error.option });
+  if (error instanceof QueryOptionError)
+    throw new ProxyError(400, "InvalidParameter", `${error.message}.`, { target: error.option });
   throw error;
 }
 
@@ -195,7 +239,11 @@ async function listRecords(resource: Resource, url: URL, req: IncomingMessage, c
   const fields = select?.codes;
   const byId = order.length === 0 || (order.length === 1 && order[0]?.code === "$id");
   const direction = byId ? (order[0]?.direction ?? "desc") : "asc";
-  const and = (...parts: string[]) => parts.filter(Boolean).map((p) => `(${p})`).join(" and ");
+  const and = (...parts: string[]) =>
+    parts
+      .filter(Boolean)
+      .map((p) => `(${p})`)
+      .join(" and ");
 
   let records: Array<Record<string, { value: unknown }>>;
   let total: number | undefined;
@@ -210,7 +258,13 @@ async function listRecords(resource: Resource, url: URL, req: IncomingMessage, c
       while (toSkip > 0) {
         const seek = after !== undefined ? `$id ${direction === "desc" ? "<" : ">"} ${after}` : "";
         const step = Math.min(PAGE_MAX, toSkip);
-        const page = await kintone(ctx, resource, (c) => c.record.getRecords({ app, fields: ["$id"], query: `${and(condition, seek)} order by $id ${direction} limit ${step}` }));
+        const page = await kintone(ctx, resource, (c) =>
+          c.record.getRecords({
+            app,
+            fields: ["$id"],
+            query: `${and(condition, seek)} order by $id ${direction} limit ${step}`,
+          }),
+        );
         if (page.records.length === 0) break;
         after = Number(page.records[page.records.length - 1]?.$id?.value);
         toSkip -= page.records.length;
@@ -220,12 +274,19 @@ async function listRecords(resource: Resource, url: URL, req: IncomingMessage, c
     const offset = toSkip > 0 ? ` offset ${toSkip}` : "";
     const firstWithCount = count && token === undefined && after === undefined;
     const page = await kintone(ctx, resource, (c) =>
-      c.record.getRecords({ app, ...(fields ? { fields } : {}), query: `${and(condition, seek)} order by $id ${direction} limit ${top}${offset}`, totalCount: firstWithCount }),
+      c.record.getRecords({
+        app,
+        ...(fields ? { fields } : {}),
+        query: `${and(condition, seek)} order by $id ${direction} limit ${top}${offset}`,
+        totalCount: firstWithCount,
+      }),
     );
     records = page.records as typeof records;
     if (firstWithCount) total = Number(page.totalCount);
     else if (count) {
-      const counted = await kintone(ctx, resource, (c) => c.record.getRecords({ app, fields: ["$id"], query: `${condition} limit 1`, totalCount: true }));
+      const counted = await kintone(ctx, resource, (c) =>
+        c.record.getRecords({ app, fields: ["$id"], query: `${condition} limit 1`, totalCount: true }),
+      );
       total = Number(counted.totalCount);
     }
     const last = records[records.length - 1]?.$id?.value;
@@ -240,15 +301,30 @@ async function listRecords(resource: Resource, url: URL, req: IncomingMessage, c
       const offset = token?.m === "offset" ? token.skip : skip;
       if (offset + top <= OFFSET_MAX) {
         const page = await kintone(ctx, resource, (c) =>
-          c.record.getRecords({ app, ...(fields ? { fields } : {}), query: `${condition}${sort} limit ${top} offset ${offset}`, totalCount: count || token === undefined }),
+          c.record.getRecords({
+            app,
+            ...(fields ? { fields } : {}),
+            query: `${condition}${sort} limit ${top} offset ${offset}`,
+            totalCount: count || token === undefined,
+          }),
         );
         records = page.records as typeof records;
         if (count) total = Number(page.totalCount);
-        const more = page.totalCount !== null ? offset + records.length < Number(page.totalCount) : records.length === top;
+        const more =
+          page.totalCount !== null
+            ? offset + records.length < Number(page.totalCount)
+            : records.length === top;
         if (more) next = { m: "offset", skip: offset + records.length, f: print };
       } else {
         // Past Kintone's offset limit with a custom order: a cursor, positioned by reading up to the offset.
-        const cursor = await kintone(ctx, resource, (c) => c.record.createCursor({ app, ...(fields ? { fields } : {}), query: `${condition}${sort}`, size: top }));
+        const cursor = await kintone(ctx, resource, (c) =>
+          c.record.createCursor({
+            app,
+            ...(fields ? { fields } : {}),
+            query: `${condition}${sort}`,
+            size: top,
+          }),
+        );
         if (count) total = Number(cursor.totalCount);
         let position = 0;
         let page = await kintone(ctx, resource, (c) => c.record.getRecordsByCursor({ id: cursor.id }));
@@ -297,7 +373,10 @@ export async function createProxyServer(options: ProxyOptions): Promise<ProxySer
     const key = resource.guestSpaceId ?? "";
     let client = clients.get(key);
     if (client === undefined) {
-      client = createKintoneClient({ ...options.kintone, ...(resource.guestSpaceId !== undefined ? { guestSpaceId: resource.guestSpaceId } : {}) });
+      client = createKintoneClient({
+        ...options.kintone,
+        ...(resource.guestSpaceId !== undefined ? { guestSpaceId: resource.guestSpaceId } : {}),
+      });
       clients.set(key, client);
     }
     return client;
@@ -315,11 +394,19 @@ export async function createProxyServer(options: ProxyOptions): Promise<ProxySer
       return;
     }
     const text = JSON.stringify(body);
-    res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text), "cache-control": "no-store", ...headers });
+    res.writeHead(status, {
+      "content-type": "application/json; charset=utf-8",
+      "content-length": Buffer.byteLength(text),
+      "cache-control": "no-store",
+      ...headers,
+    });
     res.end(text);
   };
 
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<{ status: number; operation?: string; calls: number }> => {
+  const handle = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<{ status: number; operation?: string; calls: number }> => {
     const ctx: RequestContext = { calls: 0, limiter, client: clientFor };
     const url = new URL(req.url ?? "/", "http://localhost");
     const method = (req.method ?? "GET").toUpperCase();
@@ -355,13 +442,21 @@ export async function createProxyServer(options: ProxyOptions): Promise<ProxySer
       if (keys.length > 0) {
         const key = presentedKey(req);
         if (key === undefined || !keyMatches(key, keys)) {
-          throw new ProxyError(401, "Unauthorized", "Present a valid API key as Authorization: Bearer <key> or X-API-Key: <key>.", {
-            headers: { "www-authenticate": 'Bearer realm="kintone-openapi"' },
-          });
+          throw new ProxyError(
+            401,
+            "Unauthorized",
+            "Present a valid API key as Authorization: Bearer <key> or X-API-Key: <key>.",
+            {
+              headers: { "www-authenticate": 'Bearer realm="kintone-openapi"' },
+            },
+          );
         }
       }
       if (method === "GET" && url.pathname === "/openapi.json") {
-        res.writeHead(200, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(specText) });
+        res.writeHead(200, {
+          "content-type": "application/json; charset=utf-8",
+          "content-length": Buffer.byteLength(specText),
+        });
         res.end(specText);
         return { status: 200, calls: 0 };
       }
@@ -394,8 +489,14 @@ export async function createProxyServer(options: ProxyOptions): Promise<ProxySer
           return { status: 200, ...(operation ? { operation } : {}), calls: ctx.calls };
         }
         case "create": {
-          const record = toKintoneRecord(await readJsonBody(req, maxBody), resource.properties, resource.required);
-          const added = await kintone(ctx, resource, (c) => c.record.addRecord({ app: resource.appId, record }));
+          const record = toKintoneRecord(
+            await readJsonBody(req, maxBody),
+            resource.properties,
+            resource.required,
+          );
+          const added = await kintone(ctx, resource, (c) =>
+            c.record.addRecord({ app: resource.appId, record }),
+          );
           send(res, 201, await readRecord(resource, Number(added.id), ctx));
           return { status: 201, ...(operation ? { operation } : {}), calls: ctx.calls };
         }
@@ -403,21 +504,42 @@ export async function createProxyServer(options: ProxyOptions): Promise<ProxySer
           const recordKey = recordId(id as string);
           const revision = revisionOf(url.searchParams);
           const record = toKintoneRecord(await readJsonBody(req, maxBody), resource.properties);
-          await kintone(ctx, resource, (c) => c.record.updateRecord({ app: resource.appId, id: recordKey, record, ...(revision !== undefined ? { revision } : {}) }));
+          await kintone(ctx, resource, (c) =>
+            c.record.updateRecord({
+              app: resource.appId,
+              id: recordKey,
+              record,
+              ...(revision !== undefined ? { revision } : {}),
+            }),
+          );
           send(res, 200, await readRecord(resource, recordKey, ctx));
           return { status: 200, ...(operation ? { operation } : {}), calls: ctx.calls };
         }
         case "delete": {
           const recordKey = recordId(id as string);
           const revision = revisionOf(url.searchParams);
-          await kintone(ctx, resource, (c) => c.record.deleteRecords({ app: resource.appId, ids: [recordKey], ...(revision !== undefined ? { revisions: [revision] } : {}) }));
+          await kintone(ctx, resource, (c) =>
+            c.record.deleteRecords({
+              app: resource.appId,
+              ids: [recordKey],
+              ...(revision !== undefined ? { revisions: [revision] } : {}),
+            }),
+          );
           send(res, 204, undefined);
           return { status: 204, ...(operation ? { operation } : {}), calls: ctx.calls };
         }
       }
     } catch (error) {
-      const mapped = error instanceof ProxyError ? error : new ProxyError(500, "InternalError", "The proxy failed unexpectedly; its operator can find the cause in its log.");
-      if (!(error instanceof ProxyError)) process.emitWarning(error instanceof Error ? error : String(error), "ProxyInternalError");
+      const mapped =
+        error instanceof ProxyError
+          ? error
+          : new ProxyError(
+              500,
+              "InternalError",
+              "The proxy failed unexpectedly; its operator can find the cause in its log.",
+            );
+      if (!(error instanceof ProxyError))
+        process.emitWarning(error instanceof Error ? error : String(error), "ProxyInternalError");
       send(res, mapped.status, mapped.body(), mapped.headers);
       return { status: mapped.status, calls: ctx.calls };
     }

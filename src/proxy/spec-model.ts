@@ -32,11 +32,15 @@ function isObject(value: unknown): value is Json {
 
 function refName(schema: unknown): string | undefined {
   if (!isObject(schema) || typeof schema.$ref !== "string") return undefined;
-  return schema.$ref.startsWith("#/components/schemas/") ? schema.$ref.slice("#/components/schemas/".length) : undefined;
+  return schema.$ref.startsWith("#/components/schemas/")
+    ? schema.$ref.slice("#/components/schemas/".length)
+    : undefined;
 }
 
 function jsonSchemaOf(content: unknown): unknown {
-  return isObject(content) && isObject(content["application/json"]) ? content["application/json"].schema : undefined;
+  return isObject(content) && isObject(content["application/json"])
+    ? content["application/json"].schema
+    : undefined;
 }
 
 /** Reads the properties of an object schema into PropertyInfo, following row schemas of tables. */
@@ -48,7 +52,8 @@ function propertiesOf(schema: Json, schemas: Json, inTable: boolean): Map<string
     const code = raw["x-kintone-field-code"];
     const type = raw["x-kintone-field-type"];
     if (typeof code !== "string" || typeof type !== "string") {
-      if (inTable && name === "id") result.set(name, { name, code: "id", type: "__ROW_ID__", readOnly: true, inTable });
+      if (inTable && name === "id")
+        result.set(name, { name, code: "id", type: "__ROW_ID__", readOnly: true, inTable });
       continue;
     }
     const info: PropertyInfo = { name, code, type, readOnly: raw.readOnly === true };
@@ -73,7 +78,8 @@ function propertiesOf(schema: Json, schemas: Json, inTable: boolean): Map<string
  * x-kintone-* extensions (design.md §4). Throws a UsageError when the spec was not made by kintone-openapi.
  */
 export function readSpecModel(doc: unknown, source: string): SpecModel {
-  if (!isObject(doc) || !isObject(doc.paths)) throw new UsageError(`${source} is not an OpenAPI document with paths.`);
+  if (!isObject(doc) || !isObject(doc.paths))
+    throw new UsageError(`${source} is not an OpenAPI document with paths.`);
   const schemas = isObject(doc.components) && isObject(doc.components.schemas) ? doc.components.schemas : {};
   const servers = Array.isArray(doc.servers) ? doc.servers : [];
   const serverUrl = isObject(servers[0]) && typeof servers[0].url === "string" ? servers[0].url : "/";
@@ -85,7 +91,12 @@ export function readSpecModel(doc: unknown, source: string): SpecModel {
       if (!isObject(operation)) continue;
       const appId = operation["x-kintone-app-id"];
       const kind = operation["x-kintone-operation"];
-      if (typeof appId !== "string" || typeof kind !== "string" || !(OPERATIONS as readonly string[]).includes(kind)) continue;
+      if (
+        typeof appId !== "string" ||
+        typeof kind !== "string" ||
+        !(OPERATIONS as readonly string[]).includes(kind)
+      )
+        continue;
       let resource = byApp.get(appId);
       if (resource === undefined) {
         resource = { appId, operations: new Map(), properties: new Map(), required: new Set(), singular: "" };
@@ -93,35 +104,49 @@ export function readSpecModel(doc: unknown, source: string): SpecModel {
       }
       const guest = operation["x-kintone-guest-space-id"];
       if (typeof guest === "string") resource.guestSpaceId = guest;
-      resource.operations.set(kind as Operation, { method: method.toUpperCase(), path, operationId: String(operation.operationId ?? kind) });
+      resource.operations.set(kind as Operation, {
+        method: method.toUpperCase(),
+        path,
+        operationId: String(operation.operationId ?? kind),
+      });
       const responses = isObject(operation.responses) ? operation.responses : {};
       const ok = responses["200"] ?? responses["201"];
       const okSchema = isObject(ok) ? jsonSchemaOf(ok.content) : undefined;
       let recordName = refName(okSchema);
       if (kind === "list" && recordName !== undefined) {
         const page = schemas[recordName];
-        recordName = isObject(page) && isObject(page.properties) ? refName((page.properties.value as Json | undefined)?.items) : undefined;
+        recordName =
+          isObject(page) && isObject(page.properties)
+            ? refName((page.properties.value as Json | undefined)?.items)
+            : undefined;
       }
       if (recordName !== undefined && isObject(schemas[recordName]) && resource.properties.size === 0) {
         resource.properties = propertiesOf(schemas[recordName] as Json, schemas, false);
         resource.singular = recordName;
       }
-      const body = isObject(operation.requestBody) ? refName(jsonSchemaOf(operation.requestBody.content)) : undefined;
+      const body = isObject(operation.requestBody)
+        ? refName(jsonSchemaOf(operation.requestBody.content))
+        : undefined;
       const input = body !== undefined ? schemas[body] : undefined;
       if (isObject(input) && kind === "create") {
         resource.createInput = input;
-        if (Array.isArray(input.required)) for (const name of input.required) resource.required.add(String(name));
+        if (Array.isArray(input.required))
+          for (const name of input.required) resource.required.add(String(name));
       }
       if (isObject(input) && kind === "update") resource.updateInput = input;
     }
   }
   const resources = [...byApp.values()];
   if (resources.length === 0) {
-    throw new UsageError(`${source} has no operations with x-kintone-app-id: serve a spec made by "kintone-openapi generate".`);
+    throw new UsageError(
+      `${source} has no operations with x-kintone-app-id: serve a spec made by "kintone-openapi generate".`,
+    );
   }
   for (const resource of resources) {
     if (resource.properties.size === 0) {
-      throw new UsageError(`${source}: the record schema of app ${resource.appId} could not be found; regenerate the spec with "kintone-openapi generate".`);
+      throw new UsageError(
+        `${source}: the record schema of app ${resource.appId} could not be found; regenerate the spec with "kintone-openapi generate".`,
+      );
     }
   }
   return { basePath, resources };

@@ -134,28 +134,49 @@ function planResources(apps: readonly AppMetadata[], options: BuildOptions, warn
 /** Builds the description of `$filter` from what each property allows. */
 function describeFilter(properties: readonly PropertyModel[], singular: string): string {
   const groups = new Map<string, string[]>();
-  for (const property of properties) {
-    const ops = property.capability.filter;
-    if (ops.length === 0) continue;
+  const add = (name: string, ops: readonly FilterOperator[]) => {
+    if (ops.length === 0) return;
     const key = ops
-      .map((op: FilterOperator) =>
-        op === "null" ? "eq null/ne null" : op === "contains" ? "contains()" : op,
-      )
+      .map((op) => (op === "null" ? "eq null/ne null" : op === "contains" ? "contains()" : op))
       .join(" ");
-    groups.set(key, [...(groups.get(key) ?? []), property.name]);
+    groups.set(key, [...(groups.get(key) ?? []), name]);
+  };
+  for (const property of properties) {
+    add(property.name, property.capability.filter);
+    // Columns of a table are filtered as table/column and match when any row does.
+    for (const row of property.rows ?? []) add(`${property.name}/${row.name}`, row.capability.filter);
   }
+  // An example built from this app's own properties: a number or a date, where it has one.
+  const sample = properties.find(
+    (p) =>
+      p.name !== "id" &&
+      p.capability.filter.includes("gt") &&
+      (p.schema.type === "number" || p.schema.format === "date" || p.schema.format === "date-time"),
+  );
+  const example =
+    sample === undefined
+      ? "id gt 100"
+      : `id gt 100 and ${sample.name} ${sample.schema.type === "number" ? "ge 10" : "le 2024-01-31"}`;
   const intro =
-    `Filters ${singular} records, OData style: e.g. id gt 100 and (status eq 'Open' or amount ge 1000). ` +
+    `Filters ${singular} records, OData style: e.g. ${example}. ` +
     "Combine with and, or, not and parentheses. Strings in single quotes ('' for a quote); numbers bare; dates 2024-01-31; " +
-    "date-times 2024-01-31T09:00:00Z; lists as in ('a','b'). contains(property,'word') is Kintone's word search: it matches whole words, not parts of words. " +
-    "eq null / ne null test for an empty value. Choice, user and multi-value properties take eq, ne and in (matching any of the values). " +
+    "date-times 2024-01-31T09:00:00Z; times '09:30'; lists as in ('a','b'). contains(property,'word') is Kintone's word search: it matches whole words, not parts of words. " +
+    "eq null / ne null test for an empty value. Choice, user and table properties take eq, ne and in (matching any of the values); a table column is written table/column and matches when any row does. " +
     "Operators per property: ";
   const entries = [...groups.entries()];
-  const budget = Math.floor((MAX_DESCRIPTION - intro.length - 80) / Math.max(1, entries.length));
-  const parts = entries.map(
-    ([ops, names]) => `${ops}: ${listWithin(names, Math.max(40, budget - ops.length))}`,
-  );
-  const text = `${intro}${parts.join("; ")}. startswith, endswith, arithmetic and functions on properties are not supported.`;
+  // Share what Salesforce keeps (1,333 characters) among the groups: short groups first, so that what they leave
+  // goes to the long ones.
+  let remaining = MAX_DESCRIPTION - intro.length - 110;
+  const order = entries.map((_, i) => i).sort((a, b) => (entries[a]?.[1].join(", ").length ?? 0) - (entries[b]?.[1].join(", ").length ?? 0));
+  const parts: string[] = new Array(entries.length);
+  order.forEach((index, position) => {
+    const [ops, names] = entries[index] as [string, string[]];
+    const share = Math.floor(remaining / (entries.length - position)) - ops.length - 4;
+    const part = `${ops}: ${listWithin(names, Math.max(40, share))}`;
+    parts[index] = part;
+    remaining -= part.length + 2;
+  });
+  const text = `${intro}${parts.join("; ")}. Not supported (400): startswith, endswith, other functions, arithmetic, lambdas, comparing two properties.`;
   return fitDescription(text);
 }
 

@@ -58,6 +58,8 @@ export function capabilityOf(type: FieldType, inSubtable: boolean): Capability {
   if (!inSubtable) return base;
   // In a table, Kintone refuses `=`/`!=` (GAIA_IQ07): the proxy writes eq/ne as in/not in where the type takes in,
   // and drops them elsewhere (dates). Emptiness tests and sorting do not work on table fields.
-  const filter = base.filter.filter((op) => op !== "null" && ((op !== "eq" && op !== "ne") || base.filter.includes("in")));
+  const filter = base.filter.filter(
+    (op) => op !== "null" && ((op !== "eq" && op !== "ne") || base.filter.includes("in")),
+  );
   return { filter, sort: false };
 }

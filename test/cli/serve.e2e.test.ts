@@ -38,10 +38,18 @@ describe("kintone-openapi serve (built CLI)", () => {
     await sandbox.close();
     await cleanup();
   });
-  const kintoneEnv = () => ({ KINTONE_BASE_URL: sandbox.url, KINTONE_USERNAME: "sandbox", KINTONE_PASSWORD: "sandbox" });
+  const kintoneEnv = () => ({
+    KINTONE_BASE_URL: sandbox.url,
+    KINTONE_USERNAME: "sandbox",
+    KINTONE_PASSWORD: "sandbox",
+  });
 
   it("serves the spec with keys, logs JSON lines without secrets, and drains in-flight requests on SIGTERM", async () => {
-    const serve = startServe(["--spec", SPEC, "--port", "0"], { ...kintoneEnv(), KINTONE_OPENAPI_API_KEYS: "key-one,key-two" }, dir);
+    const serve = startServe(
+      ["--spec", SPEC, "--port", "0"],
+      { ...kintoneEnv(), KINTONE_OPENAPI_API_KEYS: "key-one,key-two" },
+      dir,
+    );
     const url = await serve.url;
     expect((await fetch(`${url}/customers`)).status).toBe(401);
     const slow = fetch(`${url}/customers?$top=2`, { headers: { "x-api-key": "key-two" } });
@@ -52,7 +60,11 @@ describe("kintone-openapi serve (built CLI)", () => {
     expect((await response.json()).value).toHaveLength(2);
     expect(await serve.exit).toBe(0);
     const { stdout, stderr } = serve.output();
-    const logs = stdout.trim().split("\n").slice(1).map((line) => JSON.parse(line));
+    const logs = stdout
+      .trim()
+      .split("\n")
+      .slice(1)
+      .map((line) => JSON.parse(line));
     expect(logs.map((l: { status: number }) => l.status)).toEqual([401, 200]);
     expect(stdout + stderr).not.toMatch(/key-one|key-two|sandbox:sandbox/);
     expect(stderr).toMatch(/Proxy stopped/);
@@ -62,7 +74,10 @@ describe("kintone-openapi serve (built CLI)", () => {
     const refused = await runCli(["serve", "--spec", SPEC], { cwd: dir, env: kintoneEnv() });
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/KINTONE_OPENAPI_API_KEYS is not set/);
-    const wide = await runCli(["serve", "--spec", SPEC, "--no-auth", "--host", "0.0.0.0"], { cwd: dir, env: kintoneEnv() });
+    const wide = await runCli(["serve", "--spec", SPEC, "--no-auth", "--host", "0.0.0.0"], {
+      cwd: dir,
+      env: kintoneEnv(),
+    });
     expect(wide.code).toBe(2);
     expect(wide.stderr).toMatch(/--no-auth serves only on this machine/);
     const open = startServe(["--spec", SPEC, "--port", "0", "--no-auth"], kintoneEnv(), dir);
@@ -75,10 +90,21 @@ describe("kintone-openapi serve (built CLI)", () => {
 
   it("refuses a spec that is missing, broken or not made by kintone-openapi (exit 2)", async () => {
     const env = { ...kintoneEnv(), KINTONE_OPENAPI_API_KEYS: "k" };
-    expect((await runCli(["serve", "--spec", "nope.json"], { cwd: dir, env })).stderr).toMatch(/cannot read the spec nope.json/);
+    expect((await runCli(["serve", "--spec", "nope.json"], { cwd: dir, env })).stderr).toMatch(
+      /cannot read the spec nope.json/,
+    );
     await writeFile(join(dir, "broken.json"), "{");
-    expect((await runCli(["serve", "--spec", "broken.json"], { cwd: dir, env })).stderr).toMatch(/broken.json is not valid JSON at line 1/);
-    await writeFile(join(dir, "other.json"), JSON.stringify({ openapi: "3.0.3", info: { title: "x", version: "1" }, paths: { "/a": { get: { responses: {} } } } }));
+    expect((await runCli(["serve", "--spec", "broken.json"], { cwd: dir, env })).stderr).toMatch(
+      /broken.json is not valid JSON at line 1/,
+    );
+    await writeFile(
+      join(dir, "other.json"),
+      JSON.stringify({
+        openapi: "3.0.3",
+        info: { title: "x", version: "1" },
+        paths: { "/a": { get: { responses: {} } } },
+      }),
+    );
     const other = await runCli(["serve", "--spec", "other.json"], { cwd: dir, env });
     expect(other.code).toBe(2);
     expect(other.stderr).toMatch(/has no operations with x-kintone-app-id/);

@@ -2,7 +2,12 @@ import { readdir } from "node:fs/promises";
 import type { OpenAPIObject } from "openapi3-ts/oas30";
 import type { ConnectionOptions } from "../../src/kintone/connection.js";
 import { SnapshotMetadataSource } from "../../src/kintone/snapshot-source.js";
-import { type AccessLogEntry, createProxyServer, type ProxyOptions, type ProxyServer } from "../../src/proxy/server.js";
+import {
+  type AccessLogEntry,
+  createProxyServer,
+  type ProxyOptions,
+  type ProxyServer,
+} from "../../src/proxy/server.js";
 import { createSandbox, type Sandbox, type SandboxOptions } from "../../src/sandbox/server.js";
 import { OPERATIONS } from "../../src/spec/build-document.js";
 import { generateSpec } from "../../src/spec/generate.js";
@@ -16,13 +21,21 @@ export type Harness = {
   proxy: ProxyServer;
   spec: OpenAPIObject;
   logs: AccessLogEntry[];
-  call(method: string, path: string, options?: { body?: unknown; headers?: Record<string, string>; raw?: string }): Promise<{ status: number; body: any; headers: Headers }>;
+  call(
+    method: string,
+    path: string,
+    options?: { body?: unknown; headers?: Record<string, string>; raw?: string },
+  ): Promise<{ status: number; body: any; headers: Headers }>;
   close(): Promise<void>;
 };
 
 export async function startHarness(
   data: string,
-  options: { sandbox?: SandboxOptions; proxy?: Partial<ProxyOptions>; kintone?: Partial<ConnectionOptions> } = {},
+  options: {
+    sandbox?: SandboxOptions;
+    proxy?: Partial<ProxyOptions>;
+    kintone?: Partial<ConnectionOptions>;
+  } = {},
 ): Promise<Harness> {
   const sandbox = await createSandbox({ data, ...options.sandbox });
   const { document: spec } = await generateSpec({
@@ -34,7 +47,11 @@ export async function startHarness(
   const logs: AccessLogEntry[] = [];
   const proxy = await createProxyServer({
     spec,
-    kintone: { baseUrl: sandbox.url, auth: { kind: "password", username: "sandbox", password: "sandbox" }, ...options.kintone },
+    kintone: {
+      baseUrl: sandbox.url,
+      auth: { kind: "password", username: "sandbox", password: "sandbox" },
+      ...options.kintone,
+    },
     apiKeys: [KEY],
     port: 0,
     onLog: (entry) => logs.push(entry),
@@ -47,7 +64,11 @@ export async function startHarness(
       body = JSON.stringify(init.body);
       headers["content-type"] ??= "application/json";
     }
-    const response = await fetch(`${proxy.url}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
+    const response = await fetch(`${proxy.url}${path}`, {
+      method,
+      headers,
+      ...(body !== undefined ? { body } : {}),
+    });
     const text = await response.text();
     return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
   };

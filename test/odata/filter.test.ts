@@ -4,8 +4,17 @@ import { FilterError, parseFilter } from "../../src/odata/parse-filter.js";
 import { kintoneString, type PropertyInfo, translateFilter } from "../../src/odata/translate-filter.js";
 import { parseQuery } from "../../src/sandbox/query/parse-query.js";
 
-const P = (name: string, code: string, type: string, extra: Partial<PropertyInfo> = {}): [string, PropertyInfo] => [name, { name, code, type, readOnly: false, ...extra }];
-const rows = new Map([P("product", "Product", "SINGLE_LINE_TEXT", { inTable: true }), P("quantity", "Quantity", "NUMBER", { inTable: true }), P("shipped", "Shipped", "DATE", { inTable: true })]);
+const P = (
+  name: string,
+  code: string,
+  type: string,
+  extra: Partial<PropertyInfo> = {},
+): [string, PropertyInfo] => [name, { name, code, type, readOnly: false, ...extra }];
+const rows = new Map([
+  P("product", "Product", "SINGLE_LINE_TEXT", { inTable: true }),
+  P("quantity", "Quantity", "NUMBER", { inTable: true }),
+  P("shipped", "Shipped", "DATE", { inTable: true }),
+]);
 const PROPS = new Map<string, PropertyInfo>([
   P("id", "$id", "__ID__", { readOnly: true }),
   P("revision", "$revision", "__REVISION__", { readOnly: true }),
@@ -140,7 +149,10 @@ describe("what Kintone cannot express, and bad input: 400 with a position", () =
   it.each([
     ["nope eq 1", /unknown property "nope": filterable properties are id, name,/],
     ["lines eq 'x'", /"lines" is a table: filter one of its columns, as lines\/product/],
-    ["lines/nope eq 1", /unknown property "nope" in table "lines": its columns are product, quantity, shipped/],
+    [
+      "lines/nope eq 1",
+      /unknown property "nope" in table "lines": its columns are product, quantity, shipped/,
+    ],
     ["name/x eq 1", /"name" is not a table/],
     ["notes eq 'x'", /notes cannot be filtered with eq: it takes contains\(\), eq null/],
     ["name gt 'a'", /name cannot be filtered with gt/],
@@ -160,14 +172,25 @@ describe("what Kintone cannot express, and bad input: 400 with a position", () =
 
   it("refuses very long or very deep filters", () => {
     expect(() => parseFilter(`name eq '${"x".repeat(9000)}'`)).toThrow(/longer than 8000 characters/);
-    expect(() => parseFilter(`${"(".repeat(100)}name eq 'a'${")".repeat(100)}`)).toThrow(/nests deeper than 64 levels/);
+    expect(() => parseFilter(`${"(".repeat(100)}name eq 'a'${")".repeat(100)}`)).toThrow(
+      /nests deeper than 64 levels/,
+    );
     expect(() => parseFilter(`${"not ".repeat(100)}name eq 'a'`)).toThrow(/nests deeper/);
   });
 });
 
 describe("literals cannot change the query's structure (property-based)", () => {
   const odataQuote = (s: string) => `'${s.replace(/'/g, "''")}'`;
-  const printable = fc.array(fc.oneof(fc.string({ minLength: 1, maxLength: 1 }), fc.constantFrom('"', "\\", "'", "(", ")", " and ", " or ", "\n", "\t", "\u3000", "日")), { maxLength: 20 }).map((parts) => parts.join("")).filter((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(s));
+  const printable = fc
+    .array(
+      fc.oneof(
+        fc.string({ minLength: 1, maxLength: 1 }),
+        fc.constantFrom('"', "\\", "'", "(", ")", " and ", " or ", "\n", "\t", "\u3000", "日"),
+      ),
+      { maxLength: 20 },
+    )
+    .map((parts) => parts.join(""))
+    .filter((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(s));
 
   it("a string literal reaches Kintone unchanged in meaning, as exactly one condition", () => {
     fc.assert(
@@ -175,7 +198,12 @@ describe("literals cannot change the query's structure (property-based)", () => 
         const parsed = parseFilter(`name eq ${odataQuote(value)}`);
         expect(parsed).toMatchObject({ kind: "compare", value: { kind: "string", value } });
         const query = parseQuery(translateFilter(parsed, PROPS));
-        expect(query.where).toEqual({ kind: "compare", field: "Name", op: "=", value: { kind: "string", value } });
+        expect(query.where).toEqual({
+          kind: "compare",
+          field: "Name",
+          op: "=",
+          value: { kind: "string", value },
+        });
         expect(query.orderBy).toEqual([]);
         expect(query.limit).toBeUndefined();
       }),
@@ -187,7 +215,12 @@ describe("literals cannot change the query's structure (property-based)", () => 
     fc.assert(
       fc.property(fc.array(printable, { minLength: 1, maxLength: 4 }), (values) => {
         const inQuery = parseQuery(kq(`name in (${values.map(odataQuote).join(", ")})`));
-        expect(inQuery.where).toEqual({ kind: "in", field: "Name", negated: false, values: values.map((value) => ({ kind: "string", value })) });
+        expect(inQuery.where).toEqual({
+          kind: "in",
+          field: "Name",
+          negated: false,
+          values: values.map((value) => ({ kind: "string", value })),
+        });
         const like = parseQuery(kq(`contains(notes, ${odataQuote(values[0] as string)})`));
         expect(like.where).toEqual({ kind: "like", field: "Notes", negated: false, value: values[0] });
       }),

@@ -25,25 +25,62 @@ type Node = { filter: string; test: (row: Row) => boolean };
 const quote = (s: string) => `'${s}'`;
 
 const leaf: fc.Arbitrary<Node> = fc.oneof(
-  fc.tuple(fc.constantFrom("eq", "ne"), fc.constantFrom(...WORDS)).map(([op, w]) => ({ filter: `name ${op} ${quote(w)}`, test: (r: Row) => (op === "eq" ? r.name === w : r.name !== w) })),
-  fc.subarray(WORDS, { minLength: 1 }).map((ws) => ({ filter: `name in (${ws.map(quote).join(", ")})`, test: (r: Row) => ws.includes(r.name) })),
-  fc.tuple(fc.constantFrom("eq", "ne", "gt", "ge", "lt", "le"), fc.integer({ min: -20, max: 20 })).map(([op, n]) => ({
-    filter: `amount ${op} ${n}`,
-    test: (r: Row) => ({ eq: r.amount === n, ne: r.amount !== n, gt: r.amount > n, ge: r.amount >= n, lt: r.amount < n, le: r.amount <= n })[op as "eq"],
-  })),
-  fc.subarray([-5, 0, 5, 10], { minLength: 1 }).map((ns) => ({ filter: `amount in (${ns.join(", ")})`, test: (r: Row) => ns.includes(r.amount) })),
-  fc.tuple(fc.constantFrom("eq", "ne", "gt", "ge", "lt", "le"), fc.integer({ min: 1, max: 28 })).map(([op, d]) => {
-    const day = `2026-02-${String(d).padStart(2, "0")}`;
-    return {
-      filter: `day ${op} ${day}`,
-      test: (r: Row) => ({ eq: r.day === day, ne: r.day !== day, gt: r.day > day, ge: r.day >= day, lt: r.day < day, le: r.day <= day })[op as "eq"],
-    };
-  }),
+  fc
+    .tuple(fc.constantFrom("eq", "ne"), fc.constantFrom(...WORDS))
+    .map(([op, w]) => ({
+      filter: `name ${op} ${quote(w)}`,
+      test: (r: Row) => (op === "eq" ? r.name === w : r.name !== w),
+    })),
+  fc
+    .subarray(WORDS, { minLength: 1 })
+    .map((ws) => ({
+      filter: `name in (${ws.map(quote).join(", ")})`,
+      test: (r: Row) => ws.includes(r.name),
+    })),
+  fc
+    .tuple(fc.constantFrom("eq", "ne", "gt", "ge", "lt", "le"), fc.integer({ min: -20, max: 20 }))
+    .map(([op, n]) => ({
+      filter: `amount ${op} ${n}`,
+      test: (r: Row) =>
+        ({
+          eq: r.amount === n,
+          ne: r.amount !== n,
+          gt: r.amount > n,
+          ge: r.amount >= n,
+          lt: r.amount < n,
+          le: r.amount <= n,
+        })[op as "eq"],
+    })),
+  fc
+    .subarray([-5, 0, 5, 10], { minLength: 1 })
+    .map((ns) => ({ filter: `amount in (${ns.join(", ")})`, test: (r: Row) => ns.includes(r.amount) })),
+  fc
+    .tuple(fc.constantFrom("eq", "ne", "gt", "ge", "lt", "le"), fc.integer({ min: 1, max: 28 }))
+    .map(([op, d]) => {
+      const day = `2026-02-${String(d).padStart(2, "0")}`;
+      return {
+        filter: `day ${op} ${day}`,
+        test: (r: Row) =>
+          ({
+            eq: r.day === day,
+            ne: r.day !== day,
+            gt: r.day > day,
+            ge: r.day >= day,
+            lt: r.day < day,
+            le: r.day <= day,
+          })[op as "eq"],
+      };
+    }),
   fc.tuple(fc.constantFrom("eq", "ne"), fc.constantFrom("a", "b", "c", null)).map(([op, v]) => ({
     filter: `stage ${op} ${v === null ? "null" : quote(v)}`,
     test: (r: Row) => (op === "eq" ? r.stage === v : r.stage !== v),
   })),
-  fc.subarray(["a", "b", "c"], { minLength: 1 }).map((vs) => ({ filter: `stage in (${vs.map(quote).join(", ")})`, test: (r: Row) => r.stage !== null && vs.includes(r.stage) })),
+  fc
+    .subarray(["a", "b", "c"], { minLength: 1 })
+    .map((vs) => ({
+      filter: `stage in (${vs.map(quote).join(", ")})`,
+      test: (r: Row) => r.stage !== null && vs.includes(r.stage),
+    })),
   fc.tuple(fc.constantFrom("eq", "ne"), fc.constantFrom("p", "q", null)).map(([op, v]) => ({
     filter: `tags ${op} ${v === null ? "null" : quote(v)}`,
     test: (r: Row) => {
@@ -57,8 +94,18 @@ const { node } = fc.letrec<{ node: Node }>((tie) => ({
   node: fc.oneof(
     { depthSize: "small", withCrossShrink: true },
     leaf,
-    fc.tuple(tie("node"), tie("node")).map(([a, b]) => ({ filter: `(${a.filter}) and (${b.filter})`, test: (r: Row) => a.test(r) && b.test(r) })),
-    fc.tuple(tie("node"), tie("node")).map(([a, b]) => ({ filter: `(${a.filter}) or (${b.filter})`, test: (r: Row) => a.test(r) || b.test(r) })),
+    fc
+      .tuple(tie("node"), tie("node"))
+      .map(([a, b]) => ({
+        filter: `(${a.filter}) and (${b.filter})`,
+        test: (r: Row) => a.test(r) && b.test(r),
+      })),
+    fc
+      .tuple(tie("node"), tie("node"))
+      .map(([a, b]) => ({
+        filter: `(${a.filter}) or (${b.filter})`,
+        test: (r: Row) => a.test(r) || b.test(r),
+      })),
     tie("node").map((a) => ({ filter: `not (${a.filter})`, test: (r: Row) => !a.test(r) })),
   ),
 }));
@@ -71,17 +118,60 @@ describe("random filters: proxy through the sandbox = reference evaluator", () =
     cleanup = temp.cleanup;
     const dir = join(temp.dir, "snap");
     await mkdir(join(dir, "1"), { recursive: true });
-    const opts = (names: string[]) => Object.fromEntries(names.map((n, i) => [n, { label: n, index: String(i) }]));
-    await writeFile(join(dir, "1/app.json"), JSON.stringify({ appId: "1", code: "", name: "Orders", description: "", spaceId: null, threadId: null }));
+    const opts = (names: string[]) =>
+      Object.fromEntries(names.map((n, i) => [n, { label: n, index: String(i) }]));
+    await writeFile(
+      join(dir, "1/app.json"),
+      JSON.stringify({
+        appId: "1",
+        code: "",
+        name: "Orders",
+        description: "",
+        spaceId: null,
+        threadId: null,
+      }),
+    );
     await writeFile(
       join(dir, "1/form-fields.json"),
       JSON.stringify({
         properties: {
-          name: { type: "SINGLE_LINE_TEXT", code: "name", label: "Name", required: false, unique: false, defaultValue: "", minLength: "", maxLength: "", expression: "" },
-          amount: { type: "NUMBER", code: "amount", label: "Amount", required: false, minValue: "", maxValue: "", defaultValue: "" },
+          name: {
+            type: "SINGLE_LINE_TEXT",
+            code: "name",
+            label: "Name",
+            required: false,
+            unique: false,
+            defaultValue: "",
+            minLength: "",
+            maxLength: "",
+            expression: "",
+          },
+          amount: {
+            type: "NUMBER",
+            code: "amount",
+            label: "Amount",
+            required: false,
+            minValue: "",
+            maxValue: "",
+            defaultValue: "",
+          },
           day: { type: "DATE", code: "day", label: "Day", required: false, defaultValue: "" },
-          stage: { type: "DROP_DOWN", code: "stage", label: "Stage", required: false, defaultValue: "", options: opts(["a", "b", "c"]) },
-          tags: { type: "CHECK_BOX", code: "tags", label: "Tags", required: false, defaultValue: [], options: opts(["p", "q"]) },
+          stage: {
+            type: "DROP_DOWN",
+            code: "stage",
+            label: "Stage",
+            required: false,
+            defaultValue: "",
+            options: opts(["a", "b", "c"]),
+          },
+          tags: {
+            type: "CHECK_BOX",
+            code: "tags",
+            label: "Tags",
+            required: false,
+            defaultValue: [],
+            options: opts(["p", "q"]),
+          },
         },
         revision: "1",
       }),
@@ -107,7 +197,10 @@ describe("random filters: proxy through the sandbox = reference evaluator", () =
     const list = Object.keys(h.spec.paths)[0] as string;
     await fc.assert(
       fc.asyncProperty(node, async ({ filter, test }) => {
-        const result = await h.call("GET", `${list}?$top=500&$select=id&$filter=${encodeURIComponent(filter)}`);
+        const result = await h.call(
+          "GET",
+          `${list}?$top=500&$select=id&$filter=${encodeURIComponent(filter)}`,
+        );
         expect(result.status, `${filter}: ${JSON.stringify(result.body)}`).toBe(200);
         const got = result.body.value.map((r: { id: number }) => r.id).sort((a: number, b: number) => a - b);
         expect(got, filter).toEqual(ROWS.filter(test).map((r) => r.id));

@@ -16,8 +16,14 @@ describe("paging", () => {
     await writeSyntheticSnapshot(temp.dir, 1, 3);
     h = await startHarness(temp.dir);
     list = Object.keys(h.spec.paths)[0] as string;
-    const client = new KintoneRestAPIClient({ baseUrl: h.sandbox.url, auth: { username: "sandbox", password: "sandbox" } });
-    const records = Array.from({ length: 25_000 }, (_, i) => ({ Field_0_single_line_text: { value: `Name ${String(i % 997).padStart(4, "0")}` }, Field_1_number: { value: i % 1000 } }));
+    const client = new KintoneRestAPIClient({
+      baseUrl: h.sandbox.url,
+      auth: { username: "sandbox", password: "sandbox" },
+    });
+    const records = Array.from({ length: 25_000 }, (_, i) => ({
+      Field_0_single_line_text: { value: `Name ${String(i % 997).padStart(4, "0")}` },
+      Field_1_number: { value: i % 1000 },
+    }));
     await client.record.addAllRecords({ app: 1, records });
   });
   afterAll(async () => {
@@ -36,7 +42,9 @@ describe("paging", () => {
       expect(page.body.value.length).toBeLessThanOrEqual(500);
       ids.push(...page.body.value.map((r: { id: number }) => r.id));
       pages++;
-      path = page.body.skipToken ? `${first}${first.includes("?") ? "&" : "?"}$skiptoken=${page.body.skipToken}` : undefined;
+      path = page.body.skipToken
+        ? `${first}${first.includes("?") ? "&" : "?"}$skiptoken=${page.body.skipToken}`
+        : undefined;
       if (page.body.skipToken) expect(page.body.nextLink).toContain(`%24skiptoken=${page.body.skipToken}`);
     }
     const after = h.sandbox.stats().byEndpoint;
@@ -54,7 +62,9 @@ describe("paging", () => {
 
   it("pages a filtered, custom-ordered listing past offset 10,000 with no duplicates or gaps", async () => {
     const filter = encodeURIComponent("field1Number lt 600");
-    const { ids } = await walk(`${list}?$top=500&$orderby=field0SingleLineText asc&$filter=${filter}&$select=id,field0SingleLineText`);
+    const { ids } = await walk(
+      `${list}?$top=500&$orderby=field0SingleLineText asc&$filter=${filter}&$select=id,field0SingleLineText`,
+    );
     expect(ids).toHaveLength(15_000);
     expect(new Set(ids).size).toBe(15_000);
   });
@@ -63,7 +73,10 @@ describe("paging", () => {
     const page = await h.call("GET", `${list}?$top=3&$skip=12000&$count=true&$orderby=id asc`);
     expect(page.body.value.map((r: { id: number }) => r.id)).toEqual([12001, 12002, 12003]);
     expect(page.body.count).toBe(25_000);
-    const other = await h.call("GET", `${list}?$top=3&$filter=${encodeURIComponent("id gt 5")}&$skiptoken=${page.body.skipToken}`);
+    const other = await h.call(
+      "GET",
+      `${list}?$top=3&$filter=${encodeURIComponent("id gt 5")}&$skiptoken=${page.body.skipToken}`,
+    );
     expect(other.status).toBe(400);
     expect(other.body.error.code).toBe("InvalidSkipToken");
     const forged = await h.call("GET", `${list}?$skiptoken=eyJtIjoic2VlayIsImxhc3QiOiIxIG9yIDE9MSJ9`);
@@ -102,13 +115,25 @@ describe("auth, limits, operations endpoints and the access log", () => {
     expect(wrong.headers.get("www-authenticate")).toMatch(/^Bearer/);
     expect(wrong.body.error.code).toBe("Unauthorized");
     expect(h.sandbox.stats().requests).toBe(before);
-    expect((await h.call("GET", "/customers?$top=1", { headers: { authorization: "", "x-api-key": KEY } })).status).toBe(200);
+    expect(
+      (await h.call("GET", "/customers?$top=1", { headers: { authorization: "", "x-api-key": KEY } })).status,
+    ).toBe(200);
   });
 
   it("limits the body (413), wants JSON (415, 400) and answers unknown routes (404, 405)", async () => {
     expect((await h.call("POST", "/customers", { body: { notes: "x".repeat(3000) } })).status).toBe(413);
-    expect((await h.call("POST", "/customers", { raw: "companyName=x", headers: { "content-type": "application/x-www-form-urlencoded" } })).status).toBe(415);
-    expect((await h.call("POST", "/customers", { raw: "{", headers: { "content-type": "application/json" } })).body.error.code).toBe("InvalidJson");
+    expect(
+      (
+        await h.call("POST", "/customers", {
+          raw: "companyName=x",
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+        })
+      ).status,
+    ).toBe(415);
+    expect(
+      (await h.call("POST", "/customers", { raw: "{", headers: { "content-type": "application/json" } })).body
+        .error.code,
+    ).toBe("InvalidJson");
     expect((await h.call("GET", "/nothing")).status).toBe(404);
     const wrongMethod = await h.call("PUT", "/customers/1", { body: {} });
     expect(wrongMethod.status).toBe(405);
@@ -130,37 +155,57 @@ describe("auth, limits, operations endpoints and the access log", () => {
   });
 
   it("maps Kintone's answers: validation 400 in property names, 404, 409, lookup 400", async () => {
-    const unique = await h.call("POST", "/customers", { body: { companyName: "Acme Robotics", industry: "Mining" } });
+    const unique = await h.call("POST", "/customers", {
+      body: { companyName: "Acme Robotics", industry: "Mining" },
+    });
     expect(unique.status).toBe(400);
     expect(unique.body.error.details).toEqual(
       expect.arrayContaining([
-        { code: "InvalidValue", target: "companyName", message: "This value already exists in another record." },
+        {
+          code: "InvalidValue",
+          target: "companyName",
+          message: "This value already exists in another record.",
+        },
         { code: "InvalidValue", target: "industry", message: 'The value, "Mining", is not in options.' },
       ]),
     );
-    const row = await h.call("POST", "/deals", { body: { dealName: "x", customer: "Acme Robotics", lineItems: [{ product: "p", quantity: 0 }] } });
+    const row = await h.call("POST", "/deals", {
+      body: { dealName: "x", customer: "Acme Robotics", lineItems: [{ product: "p", quantity: 0 }] },
+    });
     expect(row.status).toBe(400);
-    expect(row.body.error.details).toEqual([{ code: "InvalidValue", target: "lineItems[0].quantity", message: "The value must be 1 or more." }]);
+    expect(row.body.error.details).toEqual([
+      { code: "InvalidValue", target: "lineItems[0].quantity", message: "The value must be 1 or more." },
+    ]);
     expect((await h.call("GET", "/customers/99999")).status).toBe(404);
     expect((await h.call("PATCH", "/customers/1?revision=7", { body: { notes: "x" } })).status).toBe(409);
     expect((await h.call("DELETE", "/customers/1?revision=7")).status).toBe(409);
     const lookup = await h.call("POST", "/deals", { body: { dealName: "x", customer: "Nobody" } });
     expect([lookup.status, lookup.body.error.code]).toEqual([400, "LookupNotFound"]);
-    const typed = await h.call("PATCH", "/customers/1", { body: { customerSince: "2024-02-30", employees: "7", createdBy: { code: "x" }, rows: [] } });
+    const typed = await h.call("PATCH", "/customers/1", {
+      body: { customerSince: "2024-02-30", employees: "7", createdBy: { code: "x" }, rows: [] },
+    });
     expect(typed.status).toBe(400);
-    expect(typed.body.error.details.map((d: { target: string; code: string }) => [d.target, d.code])).toEqual([
-      ["customerSince", "InvalidValue"],
-      ["employees", "InvalidValue"],
-      ["createdBy", "ReadOnlyProperty"],
-      ["rows", "UnknownProperty"],
-    ]);
+    expect(typed.body.error.details.map((d: { target: string; code: string }) => [d.target, d.code])).toEqual(
+      [
+        ["customerSince", "InvalidValue"],
+        ["employees", "InvalidValue"],
+        ["createdBy", "ReadOnlyProperty"],
+        ["rows", "UnknownProperty"],
+      ],
+    );
   });
 
   it("logs one line per request with method, path, status, duration and Kintone calls, never a key", async () => {
     h.logs.length = 0;
     await h.call("GET", "/customers?$top=1&$filter=industry%20eq%20%27Retail%27");
     const [entry] = h.logs;
-    expect(entry).toMatchObject({ method: "GET", path: "/customers", status: 200, kintoneCalls: 1, operation: "listCustomers" });
+    expect(entry).toMatchObject({
+      method: "GET",
+      path: "/customers",
+      status: 200,
+      kintoneCalls: 1,
+      operation: "listCustomers",
+    });
     expect(typeof entry?.durationMs).toBe("number");
     expect(JSON.stringify(h.logs)).not.toContain(KEY);
     expect(JSON.stringify(h.logs)).not.toContain("Retail");
@@ -169,7 +214,9 @@ describe("auth, limits, operations endpoints and the access log", () => {
 
 describe("when Kintone fails", () => {
   it("answers 502 when the proxy's Kintone credentials are refused (the caller's key was fine), without the credential", async () => {
-    const h = await startHarness(SAMPLE_APPS_DIR, { kintone: { auth: { kind: "password", username: "sandbox", password: "wrong-secret-pw" } } });
+    const h = await startHarness(SAMPLE_APPS_DIR, {
+      kintone: { auth: { kind: "password", username: "sandbox", password: "wrong-secret-pw" } },
+    });
     try {
       const result = await h.call("GET", "/customers");
       expect(result.status).toBe(502);
@@ -193,7 +240,10 @@ describe("when Kintone fails", () => {
   });
 
   it("answers 504 when Kintone is too slow and 502 when it cannot be reached", async () => {
-    const slow = await startHarness(SAMPLE_APPS_DIR, { sandbox: { latencyMs: 1500 }, kintone: { timeoutMs: 200 } });
+    const slow = await startHarness(SAMPLE_APPS_DIR, {
+      sandbox: { latencyMs: 1500 },
+      kintone: { timeoutMs: 200 },
+    });
     try {
       expect((await slow.call("GET", "/customers")).status).toBe(504);
     } finally {

@@ -6,7 +6,10 @@ import { FIXTURES, tempDir } from "../helpers/cli.js";
 import { exampleCreateBody } from "../helpers/example-record.js";
 import { fixtureDirs, type Harness, startHarness } from "../helpers/proxy-harness.js";
 
-const dirs = [...(await fixtureDirs(FIXTURES)).map((name) => [name, join(FIXTURES, name)] as const), ["sample-apps", SAMPLE_APPS_DIR] as const];
+const dirs = [
+  ...(await fixtureDirs(FIXTURES)).map((name) => [name, join(FIXTURES, name)] as const),
+  ["sample-apps", SAMPLE_APPS_DIR] as const,
+];
 
 /** Lookups need their related app: values for lookup keys, and related apps added where the fixture lacks them. */
 const LOOKUP_KEYS: Record<string, Record<string, unknown>> = {
@@ -19,18 +22,41 @@ async function withRelatedApp(dir: string): Promise<{ dir: string; cleanup: () =
   const temp = await tempDir();
   await cp(dir, temp.dir, { recursive: true });
   await mkdir(join(temp.dir, "1"));
-  await writeFile(join(temp.dir, "1/app.json"), JSON.stringify({ appId: "1", code: "", name: "Related", description: "", spaceId: null, threadId: null }));
+  await writeFile(
+    join(temp.dir, "1/app.json"),
+    JSON.stringify({ appId: "1", code: "", name: "Related", description: "", spaceId: null, threadId: null }),
+  );
   await writeFile(
     join(temp.dir, "1/form-fields.json"),
     JSON.stringify({
       properties: {
         record_number: { type: "RECORD_NUMBER", code: "record_number", label: "No", noLabel: false },
-        other_number: { type: "NUMBER", code: "other_number", label: "Other", noLabel: false, required: false, minValue: "", maxValue: "", defaultValue: "" },
+        other_number: {
+          type: "NUMBER",
+          code: "other_number",
+          label: "Other",
+          noLabel: false,
+          required: false,
+          minValue: "",
+          maxValue: "",
+          defaultValue: "",
+        },
       },
       revision: "1",
     }),
   );
-  await writeFile(join(temp.dir, "1/records.json"), JSON.stringify({ records: [{ $id: { type: "__ID__", value: "1" }, record_number: { type: "RECORD_NUMBER", value: "1" }, other_number: { type: "NUMBER", value: "42" } }] }));
+  await writeFile(
+    join(temp.dir, "1/records.json"),
+    JSON.stringify({
+      records: [
+        {
+          $id: { type: "__ID__", value: "1" },
+          record_number: { type: "RECORD_NUMBER", value: "1" },
+          other_number: { type: "NUMBER", value: "42" },
+        },
+      ],
+    }),
+  );
   return temp;
 }
 
@@ -48,20 +74,35 @@ describe.each(dirs)("every operation of every app: %s", (name, dir) => {
   });
 
   it("lists, creates, reads, updates and deletes through the proxy", async () => {
-    const ops = Object.entries<any>(h.spec.paths).flatMap(([path, item]) => Object.entries<any>(item).map(([method, op]) => ({ path, method, op })));
+    const ops = Object.entries<any>(h.spec.paths).flatMap(([path, item]) =>
+      Object.entries<any>(item).map(([method, op]) => ({ path, method, op })),
+    );
     const apps = [...new Set(ops.map((o) => o.op["x-kintone-app-id"]))];
     for (const appId of apps) {
-      const of = (kind: string) => ops.find((o) => o.op["x-kintone-app-id"] === appId && o.op["x-kintone-operation"] === kind) as { path: string };
+      const of = (kind: string) =>
+        ops.find((o) => o.op["x-kintone-app-id"] === appId && o.op["x-kintone-operation"] === kind) as {
+          path: string;
+        };
       const collection = of("list").path;
       const item = (id: number) => of("get").path.replace("{id}", String(id));
-      const createSchema = of("create") && (ops.find((o) => o.op["x-kintone-app-id"] === appId && o.op["x-kintone-operation"] === "create")?.op.requestBody.content["application/json"].schema.$ref as string).split("/").pop();
+      const createSchema =
+        of("create") &&
+        (
+          ops.find((o) => o.op["x-kintone-app-id"] === appId && o.op["x-kintone-operation"] === "create")?.op
+            .requestBody.content["application/json"].schema.$ref as string
+        )
+          .split("/")
+          .pop();
 
       const listed = await h.call("GET", `${collection}?$top=5&$count=true`);
       expect(listed.status, JSON.stringify(listed.body)).toBe(200);
       expect(Array.isArray(listed.body.value)).toBe(true);
       expect(typeof listed.body.count).toBe("number");
 
-      const body = { ...exampleCreateBody(h.spec as any, createSchema as string), ...(LOOKUP_KEYS[name] ?? {}) };
+      const body = {
+        ...exampleCreateBody(h.spec as any, createSchema as string),
+        ...(LOOKUP_KEYS[name] ?? {}),
+      };
       const schema = (h.spec.components?.schemas as any)[createSchema as string];
       for (const key of Object.keys(body)) if (!schema.properties[key]) delete body[key];
       const created = await h.call("POST", collection, { body });
@@ -77,8 +118,11 @@ describe.each(dirs)("every operation of every app: %s", (name, dir) => {
       expect(read.status).toBe(200);
       expect(read.body).toEqual(created.body);
 
-      const [firstText] = Object.entries<any>((h.spec.components?.schemas as any)[createSchema as string].properties).find(
-        ([, p]) => p.type === "string" && !p.enum && !p.format && !p.pattern && !p.description?.includes("lookup key"),
+      const [firstText] = Object.entries<any>(
+        (h.spec.components?.schemas as any)[createSchema as string].properties,
+      ).find(
+        ([, p]) =>
+          p.type === "string" && !p.enum && !p.format && !p.pattern && !p.description?.includes("lookup key"),
       ) ?? [undefined];
       const change = firstText !== undefined ? { [firstText]: "Changed" } : {};
       const updated = await h.call("PATCH", `${item(id)}?revision=1`, { body: change });

@@ -122,11 +122,13 @@ describe("mapField: one case per Kintone field type (java-client fixture)", () =
     expect(withDefault?.requiredOnCreate).toBe(false);
   });
 
-  it("maps subtable rows with in-subtable query rules (no eq/ne, no sorting)", () => {
+  it("maps subtable rows with in-subtable query rules (eq/ne only as in/not in, no null, no sorting)", () => {
     const table = map(field("table"));
     expect(table?.rowFields?.map((f) => f.code).sort()).toEqual(["number", "text"]);
     const row = table?.rowFields?.find((f) => f.code === "text");
-    expect(row?.capability.filter).not.toContain("eq");
+    expect(row?.capability.filter).toEqual(["eq", "ne", "in", "contains"]);
+    const number = table?.rowFields?.find((f) => f.code === "number");
+    expect(number?.capability.filter).toEqual(["eq", "ne", "gt", "ge", "lt", "le", "in"]);
     expect(row?.capability.sort).toBe(false);
   });
 });

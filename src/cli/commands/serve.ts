@@ -24,24 +24,36 @@ const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1"]);
 function whole(value: string | undefined, flag: string, fallback: number, min: number, max: number): number {
   if (value === undefined) return fallback;
   const number = Number(value);
-  if (!Number.isInteger(number) || number < min || number > max) throw new UsageError(`${flag} must be a whole number from ${min} to ${max} (got "${value}").`);
+  if (!Number.isInteger(number) || number < min || number > max)
+    throw new UsageError(`${flag} must be a whole number from ${min} to ${max} (got "${value}").`);
   return number;
 }
 
 /** `kintone-openapi serve`: the companion proxy (design.md §2, §5). */
-export async function handleServe(flags: ServeFlags, env = process.env, cwd = process.cwd()): Promise<number> {
+export async function handleServe(
+  flags: ServeFlags,
+  env = process.env,
+  cwd = process.cwd(),
+): Promise<number> {
   const output = createOutput();
   const specPath = resolve(cwd, flags.spec ?? "kintone-openapi.json");
-  const keys = (env.KINTONE_OPENAPI_API_KEYS ?? "").split(",").map((k) => k.trim()).filter(Boolean);
+  const keys = (env.KINTONE_OPENAPI_API_KEYS ?? "")
+    .split(",")
+    .map((k) => k.trim())
+    .filter(Boolean);
   const noAuth = flags.auth === false;
   let host = flags.host ?? "127.0.0.1";
   if (noAuth) {
     if (flags.host !== undefined && !LOOPBACK.has(flags.host)) {
-      throw new UsageError(`--no-auth serves only on this machine: drop --host ${flags.host}, or set KINTONE_OPENAPI_API_KEYS and remove --no-auth.`);
+      throw new UsageError(
+        `--no-auth serves only on this machine: drop --host ${flags.host}, or set KINTONE_OPENAPI_API_KEYS and remove --no-auth.`,
+      );
     }
     host = "127.0.0.1";
   } else if (keys.length === 0) {
-    throw new UsageError("KINTONE_OPENAPI_API_KEYS is not set: give one or more keys callers must present (comma-separated), or pass --no-auth to serve this machine only.");
+    throw new UsageError(
+      "KINTONE_OPENAPI_API_KEYS is not set: give one or more keys callers must present (comma-separated), or pass --no-auth to serve this machine only.",
+    );
   }
   const port = whole(flags.port, "--port", 8080, 0, 65535);
   const concurrency = whole(flags.maxKintoneConcurrency, "--max-kintone-concurrency", 10, 1, 90);
@@ -49,8 +61,11 @@ export async function handleServe(flags: ServeFlags, env = process.env, cwd = pr
   try {
     spec = await readJsonFile(specPath);
   } catch (error) {
-    if (error instanceof JsonSyntaxError) throw new UsageError(`${error.message}; regenerate it with "kintone-openapi generate".`);
-    throw new UsageError(`cannot read the spec ${flags.spec ?? "kintone-openapi.json"} (${(error as NodeJS.ErrnoException).code ?? "error"}): pass it with --spec.`);
+    if (error instanceof JsonSyntaxError)
+      throw new UsageError(`${error.message}; regenerate it with "kintone-openapi generate".`);
+    throw new UsageError(
+      `cannot read the spec ${flags.spec ?? "kintone-openapi.json"} (${(error as NodeJS.ErrnoException).code ?? "error"}): pass it with --spec.`,
+    );
   }
   const { config } = await loadConfig(flags.config, cwd);
   const kintone = resolveConnection(flags, env, config);
@@ -68,12 +83,19 @@ export async function handleServe(flags: ServeFlags, env = process.env, cwd = pr
       ...(flags.accessLog === false ? {} : { onLog: (entry) => output.out(JSON.stringify(entry)) }),
     });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") throw new UsageError(`port ${port} is already in use: choose another with --port (0 picks a free one).`);
+    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE")
+      throw new UsageError(
+        `port ${port} is already in use: choose another with --port (0 picks a free one).`,
+      );
     throw error;
   }
   output.out(`kintone-openapi serve listening on ${proxy.url}`);
   if (noAuth) output.warn("no API keys are checked (--no-auth): the proxy listens on 127.0.0.1 only.");
-  output.info(output.color.dim(`Serving ${flags.spec ?? "kintone-openapi.json"} for ${kintone.baseUrl}. Spec: ${proxy.url}/openapi.json. Health: ${proxy.url}/healthz, ${proxy.url}/readyz. Stop with Ctrl-C.`));
+  output.info(
+    output.color.dim(
+      `Serving ${flags.spec ?? "kintone-openapi.json"} for ${kintone.baseUrl}. Spec: ${proxy.url}/openapi.json. Health: ${proxy.url}/healthz, ${proxy.url}/readyz. Stop with Ctrl-C.`,
+    ),
+  );
   await waitForStopSignal();
   output.info("Stopping: finishing requests in flight…");
   await proxy.close();
@@ -84,7 +106,9 @@ export async function handleServe(flags: ServeFlags, env = process.env, cwd = pr
 export function registerServe(program: Command): void {
   const command = program
     .command("serve")
-    .description("run the proxy the spec's operations call: OData-style requests become Kintone REST API calls")
+    .description(
+      "run the proxy the spec's operations call: OData-style requests become Kintone REST API calls",
+    )
     .option("--spec <file>", "the spec made by generate (default kintone-openapi.json)")
     .option("--port <n>", "port to listen on (0 = any free port)", "8080")
     .option("--host <host>", "interface to bind (default 127.0.0.1; 0.0.0.0 for all)")
