@@ -3,6 +3,7 @@ import { Command, CommanderError } from "commander";
 import { EXIT, KintoneOpenapiError } from "../errors.js";
 import { registerDiff } from "./commands/diff.js";
 import { registerGenerate } from "./commands/generate.js";
+import { registerInit } from "./commands/init.js";
 import { registerSandbox } from "./commands/sandbox.js";
 import { registerServe } from "./commands/serve.js";
 import { registerSnapshot } from "./commands/snapshot.js";
@@ -33,6 +34,7 @@ function buildProgram(): Command {
   registerSandbox(program);
   registerValidate(program);
   registerDiff(program);
+  registerInit(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

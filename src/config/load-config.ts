@@ -118,7 +118,8 @@ export async function loadConfig(explicitPath: string | undefined, cwd: string):
   }
   let parsed: unknown;
   try {
-    parsed = parseJsonText(text, path);
+    // Like tsconfig.json, the config file may hold comments and trailing commas.
+    parsed = parseJsonText(text, path, { comments: true });
   } catch (error) {
     if (error instanceof JsonSyntaxError) throw new ConfigError(`${error.message}.`);
     throw error;

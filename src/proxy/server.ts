@@ -1,6 +1,9 @@
 import { createHash, timingSafeEqual } from "node:crypto";
+import { readFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
+import { dirname, join } from "node:path";
 import type { KintoneRestAPIClient } from "@kintone/rest-api-client";
 import type { ConnectionOptions } from "../kintone/connection.js";
 import { createKintoneClient } from "../kintone/live-source.js";
@@ -13,11 +16,14 @@ import {
   QueryOptionError,
 } from "../odata/query-options.js";
 import { translateFilter } from "../odata/translate-filter.js";
+import { TEMPLATES_DIR } from "../templates.js";
 import { toApiRecord, toKintoneRecord } from "./convert.js";
 import { ProxyError } from "./errors.js";
 import { mapKintoneError } from "./kintone-errors.js";
 import { decodeToken, encodeToken, fingerprint, type PageToken } from "./page-token.js";
 import { type Resource, readSpecModel } from "./spec-model.js";
+
+const requireFromHere = createRequire(import.meta.url);
 
 /** One line of the access log: never a header, a body or a query value. */
 export type AccessLogEntry = {
@@ -207,6 +213,47 @@ function optionError(error: unknown): never {
   if (error instanceof QueryOptionError)
     throw new ProxyError(400, "InvalidParameter", `${error.message}.`, { target: error.option });
   throw error;
+}
+
+/** Files of the docs page: our page and script, and Swagger UI from the swagger-ui-dist package (no CDN). */
+const DOCS_FILES: Record<string, { file: () => string; type: string }> = {
+  "/docs": { file: () => `${TEMPLATES_DIR}docs/index.html`, type: "text/html; charset=utf-8" },
+  "/docs/init.js": { file: () => `${TEMPLATES_DIR}docs/init.js`, type: "text/javascript; charset=utf-8" },
+  "/docs/swagger-ui.css": { file: () => swaggerUiFile("swagger-ui.css"), type: "text/css; charset=utf-8" },
+  "/docs/swagger-ui-bundle.js": {
+    file: () => swaggerUiFile("swagger-ui-bundle.js"),
+    type: "text/javascript; charset=utf-8",
+  },
+};
+const docsCache = new Map<string, Buffer>();
+
+function swaggerUiFile(name: string): string {
+  return join(dirname(requireFromHere.resolve("swagger-ui-dist/package.json")), name);
+}
+
+async function serveDocs(pathname: string, res: ServerResponse): Promise<number> {
+  const entry = DOCS_FILES[pathname === "/docs/" ? "/docs" : pathname];
+  if (entry === undefined) {
+    const body = JSON.stringify(new ProxyError(404, "NotFound", `No such file: ${pathname}.`).body());
+    res.writeHead(404, { "content-type": "application/json; charset=utf-8" });
+    res.end(body);
+    return 404;
+  }
+  let content = docsCache.get(pathname);
+  if (content === undefined) {
+    content = await readFile(entry.file());
+    docsCache.set(pathname, content);
+  }
+  res.writeHead(200, {
+    "content-type": entry.type,
+    "content-length": content.length,
+    "cache-control": "public, max-age=300",
+    "content-security-policy":
+      "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'",
+    "x-content-type-options": "nosniff",
+  });
+  res.end(content);
+  return 200;
 }
 
 /** The list operation: OData options → Kintone query, with paging that continues past offset 10,000. */
@@ -426,6 +473,11 @@ export async function createProxyServer(options: ProxyOptions): Promise<ProxySer
           send(res, 503, { status: "not ready", reason: mapped.message });
           return { status: 503, calls: ctx.calls };
         }
+      }
+      if (method === "GET" && (url.pathname === "/docs" || url.pathname.startsWith("/docs/"))) {
+        // The docs page and its assets are static and public; the spec it shows is fetched with the caller's key.
+        const status = await serveDocs(url.pathname, res);
+        return { status, calls: 0 };
       }
       if (method === "OPTIONS" && options.corsOrigin !== undefined) {
         res.writeHead(204, {

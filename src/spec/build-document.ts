@@ -167,7 +167,9 @@ function describeFilter(properties: readonly PropertyModel[], singular: string):
   // Share what Salesforce keeps (1,333 characters) among the groups: short groups first, so that what they leave
   // goes to the long ones.
   let remaining = MAX_DESCRIPTION - intro.length - 110;
-  const order = entries.map((_, i) => i).sort((a, b) => (entries[a]?.[1].join(", ").length ?? 0) - (entries[b]?.[1].join(", ").length ?? 0));
+  const order = entries
+    .map((_, i) => i)
+    .sort((a, b) => (entries[a]?.[1].join(", ").length ?? 0) - (entries[b]?.[1].join(", ").length ?? 0));
   const parts: string[] = new Array(entries.length);
   order.forEach((index, position) => {
     const [ops, names] = entries[index] as [string, string[]];
@@ -341,6 +343,11 @@ function objectSchema(
   return schema;
 }
 
+/** "a Customer", "an Inquiry". */
+function aOrAn(word: string): string {
+  return `${/^[AEIOU]/i.test(word) ? "an" : "a"} ${word}`;
+}
+
 function pascalOf(name: string): string {
   return (name[0] as string).toUpperCase() + name.slice(1);
 }
@@ -479,7 +486,7 @@ function addApp(document: OpenAPIObject, plan: AppPlan, options: BuildOptions, t
   if (wants.has("create")) {
     collectionItem.post = op("create", {
       operationId: `create${singular}`,
-      summary: `Create a ${singular}`,
+      summary: `Create ${aOrAn(singular)}`,
       description: `Adds a record to ${about} and returns it as stored (with its id, revision and computed values).`,
       requestBody: jsonBody(
         `${singular}Create`,
@@ -497,7 +504,7 @@ function addApp(document: OpenAPIObject, plan: AppPlan, options: BuildOptions, t
   if (wants.has("get")) {
     itemItem.get = op("get", {
       operationId: `get${singular}`,
-      summary: `Get a ${singular}`,
+      summary: `Get ${aOrAn(singular)}`,
       description: `Reads one record of ${about} by its record ID.`,
       parameters: [idParameter(singular), selectParameter()],
       responses: {
@@ -509,7 +516,7 @@ function addApp(document: OpenAPIObject, plan: AppPlan, options: BuildOptions, t
   if (wants.has("update")) {
     itemItem.patch = op("update", {
       operationId: `update${singular}`,
-      summary: `Update a ${singular}`,
+      summary: `Update ${aOrAn(singular)}`,
       description: `Changes the given properties of one record of ${about} and returns the record as stored.`,
       parameters: [idParameter(singular), revisionParameter()],
       requestBody: jsonBody(
@@ -528,7 +535,7 @@ function addApp(document: OpenAPIObject, plan: AppPlan, options: BuildOptions, t
   if (wants.has("delete")) {
     itemItem.delete = op("delete", {
       operationId: `delete${singular}`,
-      summary: `Delete a ${singular}`,
+      summary: `Delete ${aOrAn(singular)}`,
       description: `Deletes one record of ${about}.`,
       parameters: [idParameter(singular), revisionParameter()],
       responses: {

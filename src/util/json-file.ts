@@ -63,9 +63,30 @@ export class JsonSyntaxError extends Error {
   }
 }
 
-/** JSON.parse with a precise position on failure. A UTF-8 BOM is ignored. */
-export function parseJsonText(text: string, where: string): unknown {
+/**
+ * JSON.parse with a precise position on failure. A UTF-8 BOM is ignored. With `comments`, // and /* *\/ comments and
+ * trailing commas are allowed (JSONC, as in tsconfig.json).
+ */
+export function parseJsonText(text: string, where: string, options: { comments?: boolean } = {}): unknown {
   const clean = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  if (options.comments) {
+    const errors: ParseError[] = [];
+    const value = jsonc().parse(clean, errors, {
+      allowTrailingComma: true,
+      disallowComments: false,
+      allowEmptyContent: false,
+    });
+    const first = errors[0];
+    if (first === undefined && clean.trim() !== "") return value;
+    const reason =
+      first === undefined
+        ? "the file is empty"
+        : (REASONS[jsonc().printParseErrorCode(first.error)] ?? "syntax error");
+    throw new JsonSyntaxError(
+      { ...offsetToLineColumn(clean, first?.offset ?? 0), offset: first?.offset ?? 0, reason },
+      where,
+    );
+  }
   try {
     if (clean.trim() === "") throw new Error("empty");
     return JSON.parse(clean);
