@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { EXIT, KintoneOpenapiError } from "../errors.js";
+import { registerDemo } from "./commands/demo.js";
 import { registerDiff } from "./commands/diff.js";
 import { registerGenerate } from "./commands/generate.js";
 import { registerInit } from "./commands/init.js";
@@ -35,6 +36,7 @@ function buildProgram(): Command {
   registerValidate(program);
   registerDiff(program);
   registerInit(program);
+  registerDemo(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

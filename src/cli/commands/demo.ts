@@ -1,0 +1,92 @@
+import { randomBytes } from "node:crypto";
+import { createServer } from "node:net";
+import type { Command } from "commander";
+import { UsageError } from "../../errors.js";
+import { SnapshotMetadataSource } from "../../kintone/snapshot-source.js";
+import { OPERATIONS } from "../../spec/build-document.js";
+import { generateSpec } from "../../spec/generate.js";
+import { readBaseSpec, SAMPLE_APPS_DIR } from "../../templates.js";
+import { createOutput } from "../output.js";
+import { waitForStopSignal } from "../signals.js";
+
+/** A free loopback port (the spec needs the proxy's URL before the proxy starts). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Single-quotes a string for POSIX shells. */
+function sh(value: string): string {
+  return `'${value.replace(/'/g, `'"'"'`)}'`;
+}
+
+/** `kintone-openapi demo`: the sandbox, a spec for its sample apps, and the proxy, all on this machine. */
+export async function handleDemo(flags: { port?: string }): Promise<number> {
+  const output = createOutput();
+  const requested = flags.port === undefined ? 0 : Number(flags.port);
+  if (!Number.isInteger(requested) || requested < 0 || requested > 65535) {
+    throw new UsageError(`--port must be a whole number from 0 to 65535 (got "${flags.port}").`);
+  }
+  const { createSandbox } = await import("../../sandbox/server.js");
+  const { createProxyServer } = await import("../../proxy/server.js");
+  const port = requested === 0 ? await freePort() : requested;
+  const proxyUrl = `http://127.0.0.1:${port}`;
+  const sandbox = await createSandbox();
+  const key = randomBytes(18).toString("base64url");
+  let proxy: Awaited<ReturnType<typeof createProxyServer>>;
+  try {
+    const { document } = await generateSpec({
+      source: new SnapshotMetadataSource(SAMPLE_APPS_DIR),
+      appIds: [],
+      build: { proxyUrl, operations: [...OPERATIONS], title: "Kintone records (demo)" },
+      base: await readBaseSpec(),
+    });
+    proxy = await createProxyServer({
+      spec: document,
+      kintone: { baseUrl: sandbox.url, auth: { kind: "password", username: "sandbox", password: "sandbox" } },
+      apiKeys: [key],
+      port,
+      host: "127.0.0.1",
+    });
+  } catch (error) {
+    await sandbox.close();
+    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") throw new UsageError(`port ${port} is already in use: choose another with --port (0 picks a free one).`);
+    throw error;
+  }
+  const auth = `-H ${sh(`X-API-Key: ${key}`)}`;
+  const json = `-H 'Content-Type: application/json'`;
+  const filter = encodeURIComponent("industry eq 'Retail' and employees ge 100").replace(/'/g, "%27");
+  output.out(`kintone-openapi demo is running.
+  Kintone sandbox  ${sandbox.url}  (log in as sandbox / sandbox)
+  Proxy            ${proxy.url}  (API key ${key})
+  API docs         ${proxy.url}/docs
+
+Try it (each line is one command):
+curl -s ${auth} ${sh(`${proxy.url}/customers?$top=3&$select=id,companyName,industry,employees&$filter=${filter}`)}
+curl -s -X POST ${auth} ${json} -d ${sh(JSON.stringify({ companyName: "Demo Company", industry: "Software", employees: 12, tags: ["Partner"] }))} ${sh(`${proxy.url}/customers`)}
+curl -s -X PATCH ${auth} ${json} -d ${sh(JSON.stringify({ employees: 42 }))} ${sh(`${proxy.url}/customers/1`)}
+curl -s -o /dev/null -w '%{http_code}\\n' -X DELETE ${auth} ${sh(`${proxy.url}/customers/20`)}
+
+Then generate your own spec: kintone-openapi generate. Ctrl-C stops the demo.`);
+  await waitForStopSignal();
+  await proxy.close();
+  await sandbox.close();
+  output.info("Demo stopped.");
+  return 0;
+}
+
+export function registerDemo(program: Command): void {
+  program
+    .command("demo")
+    .description("run the sandbox, a spec of its sample apps and the proxy, and print commands to try")
+    .option("--port <n>", "port of the proxy (0 = any free port)", "0")
+    .action(async (flags: { port?: string }) => {
+      process.exitCode = await handleDemo(flags);
+    });
+}
