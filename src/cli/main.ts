@@ -58,6 +58,11 @@ export async function main(argv: readonly string[]): Promise<number> {
       // --help and --version exit through here with code 0; usage errors were already printed by commander.
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
+    if (error instanceof Error && error.name === "ExitPromptError") {
+      // Ctrl-C at a prompt: nothing was written (files are written whole, at the end).
+      output.info("\nCancelled; nothing was written.");
+      return 130;
+    }
     if (error instanceof KintoneOpenapiError) {
       output.error(error.message);
       for (const line of error.details) output.info(`  ${line}`);

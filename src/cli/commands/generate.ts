@@ -1,7 +1,7 @@
 import { access, constants, readFile, stat } from "node:fs/promises";
 import { dirname, relative, resolve } from "node:path";
 import { type Command, Option } from "commander";
-import { type ConfigFile, loadConfig } from "../../config/load-config.js";
+import { type ConfigFile, DEFAULT_CONFIG_FILE, loadConfig } from "../../config/load-config.js";
 import {
   type ConnectionFlags,
   type Env,
@@ -12,6 +12,7 @@ import {
 } from "../../config/resolve-options.js";
 import { UsageError } from "../../errors.js";
 import { SnapshotMetadataSource } from "../../kintone/snapshot-source.js";
+import type { ConnectionOptions } from "../../kintone/connection.js";
 import type { MetadataSource } from "../../kintone/types.js";
 import { OPERATIONS, type Operation, type PinnedNames } from "../../spec/build-document.js";
 import { generateSpec } from "../../spec/generate.js";
@@ -20,6 +21,17 @@ import { readBaseSpec, SAMPLE_APPS_DIR } from "../../templates.js";
 import { writeFileAtomic } from "../../util/atomic-write.js";
 import { type Change, diffDocuments } from "../../validate/diff.js";
 import { addConnectionOptions, collect } from "../connection-options.js";
+import {
+  askApps,
+  askConnection,
+  askNames,
+  askOperations,
+  askOutput,
+  askProxyUrl,
+  confirmWrite,
+  isInteractive,
+  offerToSave,
+} from "../interactive.js";
 import { createOutput, type Output } from "../output.js";
 import { printChanges } from "../report.js";
 
@@ -27,6 +39,7 @@ export const DEFAULT_PROXY_URL = "http://localhost:8080";
 export const DEFAULT_OUTPUT = "kintone-openapi.json";
 
 type GenerateFlags = ConnectionFlags & {
+  json?: boolean;
   app?: string[];
   from?: string;
   demo?: boolean;
@@ -121,39 +134,50 @@ export async function handleGenerate(
   env: Env = process.env,
   cwd = process.cwd(),
 ): Promise<number> {
-  const output = createOutput({ quiet: flags.quiet === true || flags.stdout === true });
-  const { config, path: configPath } = await loadConfig(flags.config, cwd);
-  if (configPath !== undefined)
-    output.info(output.color.dim(`Using ${relative(cwd, configPath) || configPath}`));
-  const { source, live } = await chooseSource(flags, env, config, cwd);
+  const output = createOutput({ quiet: flags.quiet === true || flags.stdout === true || flags.json === true });
+  const loaded = await loadConfig(flags.config, cwd);
+  let config = loaded.config;
+  if (loaded.path !== undefined) output.info(output.color.dim(`Using ${relative(cwd, loaded.path) || loaded.path}`));
+  const interactive = isInteractive(flags, env) && !flags.stdout && !flags.check && !flags.json;
+  const answered: { connection?: ConnectionOptions; appIds?: string[]; operations?: Operation[]; proxyUrl?: string; output?: string } = {};
+
+  let source: MetadataSource;
+  let live: boolean;
+  if (interactive && !flags.demo && flags.from === undefined) {
+    const { LiveMetadataSource } = await import("../../kintone/live-source.js");
+    const asked = await askConnection(flags, env, config, output, async (options) => new LiveMetadataSource(options));
+    source = asked.source;
+    live = true;
+    answered.connection = asked.connection;
+    if (flags.app === undefined && config.apps === undefined) answered.appIds = await askApps(asked.apps);
+  } else {
+    ({ source, live } = await chooseSource(flags, env, config, cwd));
+  }
   const appIds =
-    flags.app !== undefined
-      ? parseAppIds(flags.app, "--app")
-      : config.apps !== undefined
-        ? Object.keys(config.apps)
-        : [];
+    answered.appIds ?? (flags.app !== undefined ? parseAppIds(flags.app, "--app") : config.apps !== undefined ? Object.keys(config.apps) : []);
   if (appIds.length === 0 && live) {
     throw new UsageError(
       "--app is required when reading from Kintone: give one or more app ids, e.g. --app 12,13 (or list them under apps in the config file).",
     );
   }
-  const operations: Operation[] =
+  let operations: Operation[] =
     flags.operations !== undefined
       ? parseOperations(flags.operations, "--operations")
       : config.operations !== undefined
         ? parseOperations(config.operations, "operations in the config file")
         : [...OPERATIONS];
+  if (interactive && flags.operations === undefined && config.operations === undefined) operations = answered.operations = await askOperations();
   const proxy = pick(flags.proxyUrl, env.KINTONE_OPENAPI_PROXY_URL, config.proxyUrl, DEFAULT_PROXY_URL);
+  if (interactive && proxy.source === "default") proxy.value = answered.proxyUrl = await askProxyUrl(DEFAULT_PROXY_URL);
   const proxyUrl = checkProxyUrl(
     proxy.value,
-    proxy.source === "flag"
-      ? "--proxy-url"
-      : proxy.source === "env"
-        ? "KINTONE_OPENAPI_PROXY_URL"
-        : "proxyUrl",
+    proxy.source === "flag" ? "--proxy-url" : proxy.source === "env" ? "KINTONE_OPENAPI_PROXY_URL" : "proxyUrl",
   );
-  const outputPath = resolve(cwd, flags.output ?? config.output ?? DEFAULT_OUTPUT);
-  const shown = flags.output ?? config.output ?? DEFAULT_OUTPUT;
+  let shown = flags.output ?? config.output ?? DEFAULT_OUTPUT;
+  if (interactive && flags.output === undefined && config.output === undefined) {
+    shown = answered.output = await askOutput(DEFAULT_OUTPUT, async (path) => (await readPrevious(resolve(cwd, path), output, false)) !== undefined);
+  }
+  const outputPath = resolve(cwd, shown);
   if (!flags.stdout && !flags.check) await checkWritable(outputPath);
 
   // Only --check needs the old text; otherwise the previous spec is only scanned for its names.
@@ -162,29 +186,43 @@ export async function handleGenerate(
   const previous = read?.text !== undefined ? { text: read.text } : undefined;
 
   output.info(output.color.dim(`Reading app metadata from ${source.origin}…`));
-  const result = await generateSpec({
-    source,
-    appIds,
-    base: await readBaseSpec(),
-    build: {
-      proxyUrl,
-      operations,
-      ...((flags.title ?? config.title) ? { title: flags.title ?? config.title } : {}),
-      ...(config.version !== undefined ? { version: config.version } : {}),
-      ...(config.description !== undefined ? { description: config.description } : {}),
-      ...(config.apps !== undefined ? { apps: config.apps } : {}),
-      ...(pinned !== undefined ? { pinned } : {}),
-    },
-    ...(config.validate?.rules !== undefined ? { levels: config.validate.rules } : {}),
-  });
+  const progress = createProgress(output, appIds.length);
+  const base = await readBaseSpec();
+  const build = (apps: ConfigFile["apps"]) =>
+    generateSpec({
+      source,
+      appIds,
+      base,
+      onProgress: progress,
+      build: {
+        proxyUrl,
+        operations,
+        ...((flags.title ?? config.title) ? { title: flags.title ?? config.title } : {}),
+        ...(config.version !== undefined ? { version: config.version } : {}),
+        ...(config.description !== undefined ? { description: config.description } : {}),
+        ...(apps !== undefined ? { apps } : {}),
+        ...(pinned !== undefined ? { pinned } : {}),
+      },
+      ...(config.validate?.rules !== undefined ? { levels: config.validate.rules } : {}),
+    });
+  let result = await build(config.apps);
+  if (interactive && result.invented.length > 0) {
+    // Japanese codes the tool could not spell: let the person name them, then build again with those names.
+    const names = await askNames(result.invented, (appId) => takenNames(result.document, appId));
+    const apps = { ...config.apps };
+    for (const [appId, fields] of Object.entries(names)) apps[appId] = { ...apps[appId], fields: { ...apps[appId]?.fields, ...fields } };
+    config = { ...config, apps };
+    result = await build(apps);
+  }
   for (const warning of result.warnings) output.warn(warning);
-  for (const problem of result.problems)
-    output.warn(`${problem.message} (${problem.pointer}) [${problem.ruleId}]`);
+  for (const problem of result.problems) output.warn(`${problem.message} (${problem.pointer}) [${problem.ruleId}]`);
   for (const name of result.invented) {
     output.warn(
       `app ${name.appId}: field "${name.code}" got the invented name "${name.name}"; give it a readable one under apps.${name.appId}.fields in the config file.`,
     );
   }
+  const operationCount = Object.values(result.document.paths).reduce((n, item) => n + Object.keys(item).length, 0);
+  const appsText = result.resources.map((r) => `${r.plural} ← app ${r.appId}`).join(", ");
 
   if (flags.check) {
     if (previous === undefined) {
@@ -210,18 +248,96 @@ export async function handleGenerate(
     output.out(result.text);
     return 0;
   }
+  if (interactive) {
+    const summary = [
+      "",
+      output.color.bold("Summary"),
+      `  Apps        ${appsText}`,
+      `  Operations  ${operationCount} (${operations.join(", ")})`,
+      `  Server      ${proxyUrl}`,
+      `  Spec        ${shown} (${(result.text.length / 1024).toFixed(0)} KiB, ${result.warnings.length + result.problems.length} warnings)`,
+      "",
+    ];
+    if (!(await confirmWrite(summary, output, shown))) {
+      output.info("Nothing was written.");
+      return 0;
+    }
+  }
   await writeFileAtomic(outputPath, result.text);
-  const operationCount = Object.values(result.document.paths).reduce(
-    (n, item) => n + Object.keys(item).length,
-    0,
-  );
-  output.info(
-    `${output.color.green("Wrote")} ${shown}: ${result.resources.length} app${result.resources.length === 1 ? "" : "s"} (${result.resources.map((r) => `${r.plural} ← app ${r.appId}`).join(", ")}), ${operationCount} operations.`,
-  );
-  output.info(
-    `Next: kintone-openapi validate ${shown}, then kintone-openapi serve --spec ${shown}, and register it in Salesforce (docs/salesforce.md).`,
-  );
+  if (flags.json) {
+    output.out(
+      JSON.stringify(
+        {
+          output: shown,
+          apps: result.resources,
+          operations: operationCount,
+          warnings: [...result.warnings, ...result.problems.map((p) => `${p.message} (${p.pointer}) [${p.ruleId}]`)],
+        },
+        null,
+        2,
+      ),
+    );
+    return 0;
+  }
+  output.info(`${output.color.green("Wrote")} ${shown}: ${result.resources.length} app${result.resources.length === 1 ? "" : "s"} (${appsText}), ${operationCount} operations.`);
+  if (interactive && (await offerToSave(config, loaded.path))) {
+    const target = loaded.path ?? resolve(cwd, DEFAULT_CONFIG_FILE);
+    const saved = savedConfig(config, answered, result.resources);
+    await writeFileAtomic(target, `${JSON.stringify(saved, null, 2)}\n`);
+    output.info(`${output.color.green("Saved")} ${relative(cwd, target) || target}: the next run (and CI, with the secrets in its environment) needs no prompts.`);
+  }
+  output.info(`Next: kintone-openapi validate ${shown}, then kintone-openapi serve --spec ${shown}, and register it in Salesforce (docs/salesforce.md).`);
   return 0;
+}
+
+/** Property names already used by an app's record schema (so an asked name does not collide). */
+function takenNames(document: { components?: { schemas?: Record<string, unknown> } }, appId: string): Set<string> {
+  const taken = new Set<string>();
+  for (const schema of Object.values(document.components?.schemas ?? {})) {
+    const s = schema as { "x-kintone-app-id"?: string; properties?: Record<string, unknown> };
+    if (s["x-kintone-app-id"] === appId) for (const name of Object.keys(s.properties ?? {})) taken.add(name.toLowerCase());
+  }
+  return taken;
+}
+
+/** The answers as a config file: never a secret (passwords and tokens stay in the environment). */
+function savedConfig(
+  config: ConfigFile,
+  answered: { connection?: ConnectionOptions; appIds?: string[]; operations?: Operation[]; proxyUrl?: string; output?: string },
+  resources: ReadonlyArray<{ appId: string; singular: string; plural: string }>,
+): ConfigFile {
+  const saved: ConfigFile = { $schema: "./node_modules/kintone-openapi/templates/config.schema.json", ...config } as ConfigFile;
+  const connection = answered.connection;
+  if (connection !== undefined) {
+    saved.baseUrl = connection.baseUrl;
+    if (connection.auth.kind === "password") saved.username = connection.auth.username;
+    if (connection.guestSpaceId !== undefined) saved.guestSpaceId = connection.guestSpaceId;
+  }
+  const apps = { ...saved.apps };
+  for (const resource of resources) apps[resource.appId] = { name: resource.singular, ...apps[resource.appId] };
+  saved.apps = apps;
+  if (answered.operations !== undefined) saved.operations = answered.operations;
+  if (answered.proxyUrl !== undefined) saved.proxyUrl = answered.proxyUrl;
+  if (answered.output !== undefined) saved.output = answered.output;
+  return saved;
+}
+
+/** Progress while reading many apps: a counter on a terminal, plain lines every 25% elsewhere. */
+function createProgress(output: Output, total: number): ((done: number, all: number) => void) | undefined {
+  if (output.quiet || total < 10) return undefined;
+  const tty = process.stderr.isTTY === true;
+  let lastQuarter = 0;
+  return (done, all) => {
+    if (tty) {
+      process.stderr.write(`\r${output.color.dim(`Read ${done} of ${all} apps`)}${done === all ? "\n" : ""}`);
+    } else {
+      const quarter = Math.floor((done / all) * 4);
+      if (quarter > lastQuarter || done === all) {
+        lastQuarter = quarter;
+        output.info(`Read ${done} of ${all} apps`);
+      }
+    }
+  };
 }
 
 export function registerGenerate(program: Command): void {
@@ -242,6 +358,7 @@ export function registerGenerate(program: Command): void {
     .option("--check", "write nothing; exit 1 when the file on disk differs from what would be generated")
     .option("--stdout", "print the spec instead of writing a file")
     .option("--no-interactive", "never prompt (the default when not on a terminal or when CI is set)")
+    .option("--json", "print a JSON summary of what was written (for scripts)")
     .addOption(new Option("-q, --quiet", "print only warnings and errors"));
   addConnectionOptions(command).action(async (flags: GenerateFlags) => {
     process.exitCode = await handleGenerate(flags);
