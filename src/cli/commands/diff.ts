@@ -45,7 +45,8 @@ export function registerDiff(program: Command): void {
     .argument("<old>", "the spec registered now")
     .argument("<new>", "the spec to register instead")
     .addOption(new Option("--format <format>", "stylish (default) or json").choices(["stylish", "json"]))
-    .action(async (oldPath: string, newPath: string, flags: { format?: string }) => {
+    .option("--json", "same as --format json")
+    .action(async (oldPath: string, newPath: string, flags: { format?: string; json?: boolean }) => {
       process.exitCode = await handleDiff(oldPath, newPath, flags);
     });
 }

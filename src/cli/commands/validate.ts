@@ -7,7 +7,7 @@ import type { Problem, RuleLevel } from "../../validate/types.js";
 import { RULE_IDS, validateDocument } from "../../validate/validate-document.js";
 import { createOutput, type Output } from "../output.js";
 
-type ValidateFlags = { format?: string; config?: string; listRules?: boolean };
+type ValidateFlags = { format?: string; config?: string; listRules?: boolean; json?: boolean };
 
 /** A problem with the position in the file, when it could be found. */
 export type LocatedProblem = Problem & { line?: number; column?: number };
@@ -90,7 +90,7 @@ export async function handleValidate(
 ): Promise<number> {
   // Problems are printed in file order; the JSON report keeps rule order.
   const output = createOutput();
-  const format = checkFormat(flags.format);
+  const format = flags.json ? "json" : checkFormat(flags.format);
   if (flags.listRules) {
     if (format === "json") {
       output.out(
@@ -164,6 +164,7 @@ export function registerValidate(program: Command): void {
     .argument("[file]", "the spec to check (JSON or YAML)")
     .addOption(new Option("--format <format>", "stylish (default) or json").choices(["stylish", "json"]))
     .option("--config <file>", "config file whose validate.rules turn rules off or re-grade them")
+    .option("--json", "same as --format json")
     .option("--list-rules", "list the rules with their ids and default severities")
     .action(async (file: string | undefined, flags: ValidateFlags) => {
       process.exitCode = await handleValidate(file, flags);

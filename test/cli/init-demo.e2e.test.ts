@@ -1,0 +1,78 @@
+import { spawn } from "node:child_process";
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
+import { checkConfig, loadConfig } from "../../src/config/load-config.js";
+import { BIN, cleanEnv, runCli, tempDir } from "../helpers/cli.js";
+
+describe("kintone-openapi init", () => {
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  beforeAll(async () => ({ dir, cleanup } = await tempDir()));
+  afterAll(() => cleanup());
+
+  it("writes a commented config that validates, and a GitHub Actions workflow with the expected steps", async () => {
+    const result = await runCli(["init", "--ci", "github"], { cwd: dir });
+    expect(result.code).toBe(0);
+    const text = await readFile(join(dir, "kintone-openapi.config.json"), "utf8");
+    expect(text).toMatch(/^\s*\/\/ /m);
+    const { config } = await loadConfig(undefined, dir);
+    expect(await checkConfig(config, "x")).toEqual(config);
+    expect(config).toMatchObject({ baseUrl: "https://example.cybozu.com", apps: { "1": { name: "Customer" } } });
+
+    const workflow = parseYaml(await readFile(join(dir, ".github/workflows/kintone-openapi.yml"), "utf8"));
+    expect(Object.keys(workflow.on)).toEqual(["schedule", "workflow_dispatch", "pull_request"]);
+    const steps = workflow.jobs.spec.steps as Array<{ name: string; run?: string; uses?: string; env?: Record<string, string> }>;
+    expect(steps.find((s) => s.run?.includes("generate --check"))?.env?.KINTONE_API_TOKEN).toBe("${{ secrets.KINTONE_API_TOKEN }}");
+    expect(steps.some((s) => s.uses?.startsWith("actions/upload-artifact"))).toBe(true);
+    expect(steps.some((s) => s.run?.includes("kintone-openapi@latest validate"))).toBe(true);
+  });
+
+  it("refuses to overwrite without --force (exit 2)", async () => {
+    const again = await runCli(["init"], { cwd: dir });
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/kintone-openapi.config.json already exists: edit it, or pass --force/);
+    await writeFile(join(dir, "kintone-openapi.config.json"), "{}");
+    expect((await runCli(["init", "--force"], { cwd: dir })).code).toBe(0);
+    expect(await readFile(join(dir, "kintone-openapi.config.json"), "utf8")).toMatch(/baseUrl/);
+  });
+});
+
+describe("kintone-openapi demo", () => {
+  it("prints curl commands that work against what it started, then stops on Ctrl-C", async () => {
+    const child = spawn(process.execPath, [BIN, "demo"], { env: cleanEnv() });
+    let stdout = "";
+    child.stdout.on("data", (c: Buffer) => {
+      stdout += c;
+    });
+    const exit = new Promise<number | null>((resolve) => child.on("exit", resolve));
+    const deadline = Date.now() + 15_000;
+    while (!stdout.includes("Ctrl-C stops the demo") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const curls = stdout.split("\n").filter((line) => line.startsWith("curl "));
+    expect(curls).toHaveLength(4);
+    const results: string[] = [];
+    for (const line of curls) {
+      results.push(
+        await new Promise<string>((resolve, reject) => {
+          const sh = spawn("sh", ["-c", line]);
+          let out = "";
+          sh.stdout.on("data", (c: Buffer) => {
+            out += c;
+          });
+          sh.on("exit", (code) => (code === 0 ? resolve(out) : reject(new Error(`${line} exited ${code}`))));
+        }),
+      );
+    }
+    const list = JSON.parse(results[0] as string);
+    expect(list.value.length).toBeGreaterThan(0);
+    for (const record of list.value) expect(record.industry).toBe("Retail");
+    expect(JSON.parse(results[1] as string)).toMatchObject({ companyName: "Demo Company", revision: 1 });
+    expect(JSON.parse(results[2] as string)).toMatchObject({ id: 1, employees: 42 });
+    expect((results[3] as string).trim()).toBe("204");
+    const docs = /API docs\s+(\S+)/.exec(stdout)?.[1] as string;
+    expect((await fetch(docs)).status).toBe(200);
+    child.kill("SIGINT");
+    expect(await exit).toBe(0);
+  });
+});
