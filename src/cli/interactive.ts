@@ -1,6 +1,11 @@
 import { checkbox, confirm, input, password, select } from "@inquirer/prompts";
 import { type ConfigFile, DEFAULT_CONFIG_FILE } from "../config/load-config.js";
-import { checkBaseUrl, type ConnectionFlags, type Env, resolveConnection } from "../config/resolve-options.js";
+import {
+  type ConnectionFlags,
+  checkBaseUrl,
+  type Env,
+  resolveConnection,
+} from "../config/resolve-options.js";
 import { KintoneError, KintoneOpenapiError } from "../errors.js";
 import type { ConnectionOptions, KintoneAuth } from "../kintone/connection.js";
 import type { LiveMetadataSource } from "../kintone/live-source.js";
@@ -38,15 +43,37 @@ async function askAuth(defaults: { username?: string }): Promise<KintoneAuth> {
     ],
   });
   if (method === "password") {
-    const username = await input({ message: "Login name:", default: defaults.username, validate: (v) => v.trim() !== "" || "Enter the login name." });
-    const secret = await password({ message: "Password:", mask: "*", validate: (v) => v !== "" || "Enter the password." });
+    const username = await input({
+      message: "Login name:",
+      default: defaults.username,
+      validate: (v) => v.trim() !== "" || "Enter the login name.",
+    });
+    const secret = await password({
+      message: "Password:",
+      mask: "*",
+      validate: (v) => v !== "" || "Enter the password.",
+    });
     return { kind: "password", username: username.trim(), password: secret };
   }
   if (method === "apiToken") {
-    const tokens = await password({ message: "API token(s), comma-separated:", mask: "*", validate: (v) => v.trim() !== "" || "Enter at least one token." });
-    return { kind: "apiToken", tokens: tokens.split(",").map((t) => t.trim()).filter(Boolean) };
+    const tokens = await password({
+      message: "API token(s), comma-separated:",
+      mask: "*",
+      validate: (v) => v.trim() !== "" || "Enter at least one token.",
+    });
+    return {
+      kind: "apiToken",
+      tokens: tokens
+        .split(",")
+        .map((t) => t.trim())
+        .filter(Boolean),
+    };
   }
-  const token = await password({ message: "OAuth access token:", mask: "*", validate: (v) => v.trim() !== "" || "Enter the token." });
+  const token = await password({
+    message: "OAuth access token:",
+    mask: "*",
+    validate: (v) => v.trim() !== "" || "Enter the token.",
+  });
   return { kind: "oauth", token: token.trim() };
 }
 
@@ -69,7 +96,11 @@ export async function askConnection(
   try {
     connection = resolveConnection(given, env, config);
   } catch (error) {
-    if (!(error instanceof KintoneOpenapiError) || !/credentials are required|is required with/.test(error.message)) throw error;
+    if (
+      !(error instanceof KintoneOpenapiError) ||
+      !/credentials are required|is required with/.test(error.message)
+    )
+      throw error;
     connection = resolveConnection({ ...given, apiToken: "placeholder" }, env, config);
     connection.auth = await askAuth({ username: flags.username ?? env.KINTONE_USERNAME ?? config.username });
   }
@@ -80,9 +111,20 @@ export async function askConnection(
       const apps = await listAllApps(source);
       return { connection, source, apps };
     } catch (error) {
-      if (!(error instanceof KintoneError) || error.code === undefined || !LOGIN_CODES.has(error.code) || attempt >= 5) throw error;
+      if (
+        !(error instanceof KintoneError) ||
+        error.code === undefined ||
+        !LOGIN_CODES.has(error.code) ||
+        attempt >= 5
+      )
+        throw error;
       output.error(error.message);
-      connection = { ...connection, auth: await askAuth({ username: connection.auth.kind === "password" ? connection.auth.username : undefined }) };
+      connection = {
+        ...connection,
+        auth: await askAuth({
+          username: connection.auth.kind === "password" ? connection.auth.username : undefined,
+        }),
+      };
     }
   }
 }
@@ -100,7 +142,10 @@ async function listAllApps(source: LiveMetadataSource): Promise<KintoneApp[]> {
 
 /** The apps to describe, picked from a searchable list. */
 export async function askApps(apps: readonly KintoneApp[]): Promise<string[]> {
-  if (apps.length === 0) throw new KintoneError("these credentials can see no apps: check the account's permissions, or give --app.");
+  if (apps.length === 0)
+    throw new KintoneError(
+      "these credentials can see no apps: check the account's permissions, or give --app.",
+    );
   return searchCheckbox({
     message: "Which apps should the spec describe?",
     pageSize: 12,
@@ -124,19 +169,33 @@ export async function askProxyUrl(fallback: string): Promise<string> {
   return input({
     message: "URL of the proxy (kintone-openapi serve) Salesforce will call:",
     default: fallback,
-    validate: (v) => /^https?:\/\/[^\s]+$/.test(v.trim()) || "Give an http(s) URL, e.g. https://kintone-proxy.example.com.",
+    validate: (v) =>
+      /^https?:\/\/[^\s]+$/.test(v.trim()) || "Give an http(s) URL, e.g. https://kintone-proxy.example.com.",
   });
 }
 
-export async function askOutput(fallback: string, exists: (path: string) => Promise<boolean>): Promise<string> {
+export async function askOutput(
+  fallback: string,
+  exists: (path: string) => Promise<boolean>,
+): Promise<string> {
   for (;;) {
-    const path = (await input({ message: "Write the spec to:", default: fallback, validate: (v) => v.trim() !== "" || "Give a file name." })).trim();
-    if (!(await exists(path)) || (await confirm({ message: `${path} exists. Replace it?`, default: true }))) return path;
+    const path = (
+      await input({
+        message: "Write the spec to:",
+        default: fallback,
+        validate: (v) => v.trim() !== "" || "Give a file name.",
+      })
+    ).trim();
+    if (!(await exists(path)) || (await confirm({ message: `${path} exists. Replace it?`, default: true })))
+      return path;
   }
 }
 
 /** Readable names for the fields whose names had to be invented (Japanese codes the tool could not spell). */
-export async function askNames(invented: readonly InventedName[], taken: (appId: string) => Set<string>): Promise<Record<string, Record<string, string>>> {
+export async function askNames(
+  invented: readonly InventedName[],
+  taken: (appId: string) => Set<string>,
+): Promise<Record<string, Record<string, string>>> {
   const names: Record<string, Record<string, string>> = {};
   for (const field of invented) {
     const used = taken(field.appId);
@@ -144,7 +203,8 @@ export async function askNames(invented: readonly InventedName[], taken: (appId:
       message: `Name for field ${field.code} ("${field.label}") of app ${field.appId}:`,
       default: field.name,
       validate: (v) => {
-        if (!NAME_PATTERN.test(v)) return "Use letters and digits, starting with a letter (e.g. contractDate).";
+        if (!NAME_PATTERN.test(v))
+          return "Use letters and digits, starting with a letter (e.g. contractDate).";
         if (v !== field.name && used.has(v.toLowerCase())) return `${v} is already used in this app.`;
         return true;
       },
@@ -162,5 +222,8 @@ export async function confirmWrite(summary: string[], output: Output, path: stri
 
 /** Offers to save the answers (never a secret) so the next run, and CI, need no prompts. */
 export async function offerToSave(config: ConfigFile, path: string | undefined): Promise<boolean> {
-  return confirm({ message: `Save these answers (no passwords or tokens) to ${path ?? DEFAULT_CONFIG_FILE} for the next run and CI?`, default: true });
+  return confirm({
+    message: `Save these answers (no passwords or tokens) to ${path ?? DEFAULT_CONFIG_FILE} for the next run and CI?`,
+    default: true,
+  });
 }

@@ -19,12 +19,22 @@ describe("kintone-openapi init", () => {
     expect(text).toMatch(/^\s*\/\/ /m);
     const { config } = await loadConfig(undefined, dir);
     expect(await checkConfig(config, "x")).toEqual(config);
-    expect(config).toMatchObject({ baseUrl: "https://example.cybozu.com", apps: { "1": { name: "Customer" } } });
+    expect(config).toMatchObject({
+      baseUrl: "https://example.cybozu.com",
+      apps: { "1": { name: "Customer" } },
+    });
 
     const workflow = parseYaml(await readFile(join(dir, ".github/workflows/kintone-openapi.yml"), "utf8"));
     expect(Object.keys(workflow.on)).toEqual(["schedule", "workflow_dispatch", "pull_request"]);
-    const steps = workflow.jobs.spec.steps as Array<{ name: string; run?: string; uses?: string; env?: Record<string, string> }>;
-    expect(steps.find((s) => s.run?.includes("generate --check"))?.env?.KINTONE_API_TOKEN).toBe("${{ secrets.KINTONE_API_TOKEN }}");
+    const steps = workflow.jobs.spec.steps as Array<{
+      name: string;
+      run?: string;
+      uses?: string;
+      env?: Record<string, string>;
+    }>;
+    expect(steps.find((s) => s.run?.includes("generate --check"))?.env?.KINTONE_API_TOKEN).toBe(
+      "${{ secrets.KINTONE_API_TOKEN }}",
+    );
     expect(steps.some((s) => s.uses?.startsWith("actions/upload-artifact"))).toBe(true);
     expect(steps.some((s) => s.run?.includes("kintone-openapi@latest validate"))).toBe(true);
   });
@@ -48,7 +58,8 @@ describe("kintone-openapi demo", () => {
     });
     const exit = new Promise<number | null>((resolve) => child.on("exit", resolve));
     const deadline = Date.now() + 15_000;
-    while (!stdout.includes("Ctrl-C stops the demo") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    while (!stdout.includes("Ctrl-C stops the demo") && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
     const curls = stdout.split("\n").filter((line) => line.startsWith("curl "));
     expect(curls).toHaveLength(4);
     const results: string[] = [];

@@ -16,10 +16,35 @@ describe("interactive generate in a terminal", () => {
     const data = join(root, "data");
     await cp(SAMPLE_APPS_DIR, data, { recursive: true });
     await mkdir(join(data, "9"));
-    await writeFile(join(data, "9/app.json"), JSON.stringify({ appId: "9", code: "", name: "Contracts", description: "", spaceId: "4", threadId: "4" }));
+    await writeFile(
+      join(data, "9/app.json"),
+      JSON.stringify({
+        appId: "9",
+        code: "",
+        name: "Contracts",
+        description: "",
+        spaceId: "4",
+        threadId: "4",
+      }),
+    );
     await writeFile(
       join(data, "9/form-fields.json"),
-      JSON.stringify({ properties: { 顛末: { type: "SINGLE_LINE_TEXT", code: "顛末", label: "顛末", required: false, unique: false, defaultValue: "", minLength: "", maxLength: "", expression: "" } }, revision: "1" }),
+      JSON.stringify({
+        properties: {
+          顛末: {
+            type: "SINGLE_LINE_TEXT",
+            code: "顛末",
+            label: "顛末",
+            required: false,
+            unique: false,
+            defaultValue: "",
+            minLength: "",
+            maxLength: "",
+            expression: "",
+          },
+        },
+        revision: "1",
+      }),
     );
     sandbox = await createSandbox({ data, apiTokens: [{ token: "tok-customers", appId: "1" }] });
   });
@@ -100,7 +125,10 @@ describe("interactive generate in a terminal", () => {
 
   it("signs in with an API token and offers only the apps the token sees", async () => {
     const cwd = await workdir("token");
-    const pty = new PtySession(["generate", "--operations", "list,get", "-o", "spec.json", "--proxy-url", "https://proxy.example.com"], { cwd, env: { KINTONE_BASE_URL: sandbox.url } });
+    const pty = new PtySession(
+      ["generate", "--operations", "list,get", "-o", "spec.json", "--proxy-url", "https://proxy.example.com"],
+      { cwd, env: { KINTONE_BASE_URL: sandbox.url } },
+    );
     await pty.expect(/How do you sign in to Kintone\?/);
     pty.send(`${KEYS.down}${KEYS.enter}`);
     await pty.expect(/API token\(s\), comma-separated:/);
@@ -112,13 +140,19 @@ describe("interactive generate in a terminal", () => {
     await pty.expect(/Save these answers/);
     pty.send(`n${KEYS.enter}`);
     expect(await pty.exit).toBe(0);
-    expect(Object.keys(JSON.parse(await readFile(join(cwd, "spec.json"), "utf8")).paths)).toEqual(["/customers", "/customers/{id}"]);
+    expect(Object.keys(JSON.parse(await readFile(join(cwd, "spec.json"), "utf8")).paths)).toEqual([
+      "/customers",
+      "/customers/{id}",
+    ]);
     expect(await readdir(cwd)).toEqual(["spec.json"]);
   });
 
   it("exits 130 on Ctrl-C and leaves nothing behind", async () => {
     const cwd = await workdir("cancel");
-    const pty = new PtySession(["generate"], { cwd, env: { KINTONE_BASE_URL: sandbox.url, KINTONE_USERNAME: "sandbox", KINTONE_PASSWORD: "sandbox" } });
+    const pty = new PtySession(["generate"], {
+      cwd,
+      env: { KINTONE_BASE_URL: sandbox.url, KINTONE_USERNAME: "sandbox", KINTONE_PASSWORD: "sandbox" },
+    });
     await pty.expect(/Which apps should the spec describe\?/);
     pty.send(KEYS.ctrlC);
     await pty.expect(/Cancelled; nothing was written/);

@@ -74,12 +74,19 @@ describe("config file", () => {
 
   it("reports malformed JSON with line and column", async () => {
     const path = join(dir, "broken.json");
-    await writeFile(path, '{\n  "baseUrl": "https://a.cybozu.com",\n}\n');
+    await writeFile(path, '{\n  "baseUrl": "https://a.cybozu.com"\n  "title": "x"\n}\n');
     const error = await failAsync(loadConfig(path, dir));
     expect(error).toBeInstanceOf(ConfigError);
-    expect(error.message).toMatch(
-      /broken.json is not valid JSON at line 3, column 1: expected a property name/,
+    expect(error.message).toMatch(/broken.json is not valid JSON at line 3, column 3: expected ','/);
+  });
+
+  it("accepts comments and trailing commas, as in tsconfig.json", async () => {
+    const path = join(dir, "commented.json");
+    await writeFile(
+      path,
+      '{\n  // the domain\n  "baseUrl": "https://a.cybozu.com", /* trailing comma next */\n}\n',
     );
+    expect((await loadConfig(path, dir)).config).toEqual({ baseUrl: "https://a.cybozu.com" });
   });
 
   it("finds kintone-openapi.config.json in the working directory, and needs --config files to exist", async () => {

@@ -16,8 +16,14 @@ export class PtySession {
   constructor(args: readonly string[], options: { cwd: string; env?: Record<string, string> }) {
     const env = cleanEnv({ TERM: "xterm-256color", COLUMNS: "120", LINES: "40", ...options.env });
     delete env.CI;
-    const command = [process.execPath, BIN, ...args].map((part) => `'${part.replace(/'/g, `'"'"'`)}'`).join(" ");
-    this.child = spawn("script", ["-qfec", command, "/dev/null"], { cwd: options.cwd, env, stdio: ["pipe", "pipe", "pipe"] });
+    const command = [process.execPath, BIN, ...args]
+      .map((part) => `'${part.replace(/'/g, `'"'"'`)}'`)
+      .join(" ");
+    this.child = spawn("script", ["-qfec", command, "/dev/null"], {
+      cwd: options.cwd,
+      env,
+      stdio: ["pipe", "pipe", "pipe"],
+    });
     this.child.stdout?.on("data", (chunk: Buffer) => {
       this.raw += chunk.toString("utf8");
     });
@@ -42,7 +48,8 @@ export class PtySession {
         this.cursor += match.index + match[0].length;
         return;
       }
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}; the screen ends with:\n${rest.slice(-1500)}`);
+      if (Date.now() > deadline)
+        throw new Error(`timed out waiting for ${pattern}; the screen ends with:\n${rest.slice(-1500)}`);
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
   }

@@ -25,18 +25,14 @@ type Node = { filter: string; test: (row: Row) => boolean };
 const quote = (s: string) => `'${s}'`;
 
 const leaf: fc.Arbitrary<Node> = fc.oneof(
-  fc
-    .tuple(fc.constantFrom("eq", "ne"), fc.constantFrom(...WORDS))
-    .map(([op, w]) => ({
-      filter: `name ${op} ${quote(w)}`,
-      test: (r: Row) => (op === "eq" ? r.name === w : r.name !== w),
-    })),
-  fc
-    .subarray(WORDS, { minLength: 1 })
-    .map((ws) => ({
-      filter: `name in (${ws.map(quote).join(", ")})`,
-      test: (r: Row) => ws.includes(r.name),
-    })),
+  fc.tuple(fc.constantFrom("eq", "ne"), fc.constantFrom(...WORDS)).map(([op, w]) => ({
+    filter: `name ${op} ${quote(w)}`,
+    test: (r: Row) => (op === "eq" ? r.name === w : r.name !== w),
+  })),
+  fc.subarray(WORDS, { minLength: 1 }).map((ws) => ({
+    filter: `name in (${ws.map(quote).join(", ")})`,
+    test: (r: Row) => ws.includes(r.name),
+  })),
   fc
     .tuple(fc.constantFrom("eq", "ne", "gt", "ge", "lt", "le"), fc.integer({ min: -20, max: 20 }))
     .map(([op, n]) => ({
@@ -75,12 +71,10 @@ const leaf: fc.Arbitrary<Node> = fc.oneof(
     filter: `stage ${op} ${v === null ? "null" : quote(v)}`,
     test: (r: Row) => (op === "eq" ? r.stage === v : r.stage !== v),
   })),
-  fc
-    .subarray(["a", "b", "c"], { minLength: 1 })
-    .map((vs) => ({
-      filter: `stage in (${vs.map(quote).join(", ")})`,
-      test: (r: Row) => r.stage !== null && vs.includes(r.stage),
-    })),
+  fc.subarray(["a", "b", "c"], { minLength: 1 }).map((vs) => ({
+    filter: `stage in (${vs.map(quote).join(", ")})`,
+    test: (r: Row) => r.stage !== null && vs.includes(r.stage),
+  })),
   fc.tuple(fc.constantFrom("eq", "ne"), fc.constantFrom("p", "q", null)).map(([op, v]) => ({
     filter: `tags ${op} ${v === null ? "null" : quote(v)}`,
     test: (r: Row) => {
@@ -94,18 +88,14 @@ const { node } = fc.letrec<{ node: Node }>((tie) => ({
   node: fc.oneof(
     { depthSize: "small", withCrossShrink: true },
     leaf,
-    fc
-      .tuple(tie("node"), tie("node"))
-      .map(([a, b]) => ({
-        filter: `(${a.filter}) and (${b.filter})`,
-        test: (r: Row) => a.test(r) && b.test(r),
-      })),
-    fc
-      .tuple(tie("node"), tie("node"))
-      .map(([a, b]) => ({
-        filter: `(${a.filter}) or (${b.filter})`,
-        test: (r: Row) => a.test(r) || b.test(r),
-      })),
+    fc.tuple(tie("node"), tie("node")).map(([a, b]) => ({
+      filter: `(${a.filter}) and (${b.filter})`,
+      test: (r: Row) => a.test(r) && b.test(r),
+    })),
+    fc.tuple(tie("node"), tie("node")).map(([a, b]) => ({
+      filter: `(${a.filter}) or (${b.filter})`,
+      test: (r: Row) => a.test(r) || b.test(r),
+    })),
     tie("node").map((a) => ({ filter: `not (${a.filter})`, test: (r: Row) => !a.test(r) })),
   ),
 }));

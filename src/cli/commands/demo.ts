@@ -56,7 +56,10 @@ export async function handleDemo(flags: { port?: string }): Promise<number> {
     });
   } catch (error) {
     await sandbox.close();
-    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") throw new UsageError(`port ${port} is already in use: choose another with --port (0 picks a free one).`);
+    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE")
+      throw new UsageError(
+        `port ${port} is already in use: choose another with --port (0 picks a free one).`,
+      );
     throw error;
   }
   const auth = `-H ${sh(`X-API-Key: ${key}`)}`;

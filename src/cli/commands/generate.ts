@@ -11,8 +11,8 @@ import {
   resolveConnection,
 } from "../../config/resolve-options.js";
 import { UsageError } from "../../errors.js";
-import { SnapshotMetadataSource } from "../../kintone/snapshot-source.js";
 import type { ConnectionOptions } from "../../kintone/connection.js";
+import { SnapshotMetadataSource } from "../../kintone/snapshot-source.js";
 import type { MetadataSource } from "../../kintone/types.js";
 import { OPERATIONS, type Operation, type PinnedNames } from "../../spec/build-document.js";
 import { generateSpec } from "../../spec/generate.js";
@@ -134,18 +134,33 @@ export async function handleGenerate(
   env: Env = process.env,
   cwd = process.cwd(),
 ): Promise<number> {
-  const output = createOutput({ quiet: flags.quiet === true || flags.stdout === true || flags.json === true });
+  const output = createOutput({
+    quiet: flags.quiet === true || flags.stdout === true || flags.json === true,
+  });
   const loaded = await loadConfig(flags.config, cwd);
   let config = loaded.config;
-  if (loaded.path !== undefined) output.info(output.color.dim(`Using ${relative(cwd, loaded.path) || loaded.path}`));
+  if (loaded.path !== undefined)
+    output.info(output.color.dim(`Using ${relative(cwd, loaded.path) || loaded.path}`));
   const interactive = isInteractive(flags, env) && !flags.stdout && !flags.check && !flags.json;
-  const answered: { connection?: ConnectionOptions; appIds?: string[]; operations?: Operation[]; proxyUrl?: string; output?: string } = {};
+  const answered: {
+    connection?: ConnectionOptions;
+    appIds?: string[];
+    operations?: Operation[];
+    proxyUrl?: string;
+    output?: string;
+  } = {};
 
   let source: MetadataSource;
   let live: boolean;
   if (interactive && !flags.demo && flags.from === undefined) {
     const { LiveMetadataSource } = await import("../../kintone/live-source.js");
-    const asked = await askConnection(flags, env, config, output, async (options) => new LiveMetadataSource(options));
+    const asked = await askConnection(
+      flags,
+      env,
+      config,
+      output,
+      async (options) => new LiveMetadataSource(options),
+    );
     source = asked.source;
     live = true;
     answered.connection = asked.connection;
@@ -154,7 +169,12 @@ export async function handleGenerate(
     ({ source, live } = await chooseSource(flags, env, config, cwd));
   }
   const appIds =
-    answered.appIds ?? (flags.app !== undefined ? parseAppIds(flags.app, "--app") : config.apps !== undefined ? Object.keys(config.apps) : []);
+    answered.appIds ??
+    (flags.app !== undefined
+      ? parseAppIds(flags.app, "--app")
+      : config.apps !== undefined
+        ? Object.keys(config.apps)
+        : []);
   if (appIds.length === 0 && live) {
     throw new UsageError(
       "--app is required when reading from Kintone: give one or more app ids, e.g. --app 12,13 (or list them under apps in the config file).",
@@ -166,16 +186,25 @@ export async function handleGenerate(
       : config.operations !== undefined
         ? parseOperations(config.operations, "operations in the config file")
         : [...OPERATIONS];
-  if (interactive && flags.operations === undefined && config.operations === undefined) operations = answered.operations = await askOperations();
+  if (interactive && flags.operations === undefined && config.operations === undefined)
+    operations = answered.operations = await askOperations();
   const proxy = pick(flags.proxyUrl, env.KINTONE_OPENAPI_PROXY_URL, config.proxyUrl, DEFAULT_PROXY_URL);
-  if (interactive && proxy.source === "default") proxy.value = answered.proxyUrl = await askProxyUrl(DEFAULT_PROXY_URL);
+  if (interactive && proxy.source === "default")
+    proxy.value = answered.proxyUrl = await askProxyUrl(DEFAULT_PROXY_URL);
   const proxyUrl = checkProxyUrl(
     proxy.value,
-    proxy.source === "flag" ? "--proxy-url" : proxy.source === "env" ? "KINTONE_OPENAPI_PROXY_URL" : "proxyUrl",
+    proxy.source === "flag"
+      ? "--proxy-url"
+      : proxy.source === "env"
+        ? "KINTONE_OPENAPI_PROXY_URL"
+        : "proxyUrl",
   );
   let shown = flags.output ?? config.output ?? DEFAULT_OUTPUT;
   if (interactive && flags.output === undefined && config.output === undefined) {
-    shown = answered.output = await askOutput(DEFAULT_OUTPUT, async (path) => (await readPrevious(resolve(cwd, path), output, false)) !== undefined);
+    shown = answered.output = await askOutput(
+      DEFAULT_OUTPUT,
+      async (path) => (await readPrevious(resolve(cwd, path), output, false)) !== undefined,
+    );
   }
   const outputPath = resolve(cwd, shown);
   if (!flags.stdout && !flags.check) await checkWritable(outputPath);
@@ -210,18 +239,23 @@ export async function handleGenerate(
     // Japanese codes the tool could not spell: let the person name them, then build again with those names.
     const names = await askNames(result.invented, (appId) => takenNames(result.document, appId));
     const apps = { ...config.apps };
-    for (const [appId, fields] of Object.entries(names)) apps[appId] = { ...apps[appId], fields: { ...apps[appId]?.fields, ...fields } };
+    for (const [appId, fields] of Object.entries(names))
+      apps[appId] = { ...apps[appId], fields: { ...apps[appId]?.fields, ...fields } };
     config = { ...config, apps };
     result = await build(apps);
   }
   for (const warning of result.warnings) output.warn(warning);
-  for (const problem of result.problems) output.warn(`${problem.message} (${problem.pointer}) [${problem.ruleId}]`);
+  for (const problem of result.problems)
+    output.warn(`${problem.message} (${problem.pointer}) [${problem.ruleId}]`);
   for (const name of result.invented) {
     output.warn(
       `app ${name.appId}: field "${name.code}" got the invented name "${name.name}"; give it a readable one under apps.${name.appId}.fields in the config file.`,
     );
   }
-  const operationCount = Object.values(result.document.paths).reduce((n, item) => n + Object.keys(item).length, 0);
+  const operationCount = Object.values(result.document.paths).reduce(
+    (n, item) => n + Object.keys(item).length,
+    0,
+  );
   const appsText = result.resources.map((r) => `${r.plural} ← app ${r.appId}`).join(", ");
 
   if (flags.check) {
@@ -271,7 +305,10 @@ export async function handleGenerate(
           output: shown,
           apps: result.resources,
           operations: operationCount,
-          warnings: [...result.warnings, ...result.problems.map((p) => `${p.message} (${p.pointer}) [${p.ruleId}]`)],
+          warnings: [
+            ...result.warnings,
+            ...result.problems.map((p) => `${p.message} (${p.pointer}) [${p.ruleId}]`),
+          ],
         },
         null,
         2,
@@ -279,23 +316,33 @@ export async function handleGenerate(
     );
     return 0;
   }
-  output.info(`${output.color.green("Wrote")} ${shown}: ${result.resources.length} app${result.resources.length === 1 ? "" : "s"} (${appsText}), ${operationCount} operations.`);
+  output.info(
+    `${output.color.green("Wrote")} ${shown}: ${result.resources.length} app${result.resources.length === 1 ? "" : "s"} (${appsText}), ${operationCount} operations.`,
+  );
   if (interactive && (await offerToSave(config, loaded.path))) {
     const target = loaded.path ?? resolve(cwd, DEFAULT_CONFIG_FILE);
     const saved = savedConfig(config, answered, result.resources);
     await writeFileAtomic(target, `${JSON.stringify(saved, null, 2)}\n`);
-    output.info(`${output.color.green("Saved")} ${relative(cwd, target) || target}: the next run (and CI, with the secrets in its environment) needs no prompts.`);
+    output.info(
+      `${output.color.green("Saved")} ${relative(cwd, target) || target}: the next run (and CI, with the secrets in its environment) needs no prompts.`,
+    );
   }
-  output.info(`Next: kintone-openapi validate ${shown}, then kintone-openapi serve --spec ${shown}, and register it in Salesforce (docs/salesforce.md).`);
+  output.info(
+    `Next: kintone-openapi validate ${shown}, then kintone-openapi serve --spec ${shown}, and register it in Salesforce (docs/salesforce.md).`,
+  );
   return 0;
 }
 
 /** Property names already used by an app's record schema (so an asked name does not collide). */
-function takenNames(document: { components?: { schemas?: Record<string, unknown> } }, appId: string): Set<string> {
+function takenNames(
+  document: { components?: { schemas?: Record<string, unknown> } },
+  appId: string,
+): Set<string> {
   const taken = new Set<string>();
   for (const schema of Object.values(document.components?.schemas ?? {})) {
     const s = schema as { "x-kintone-app-id"?: string; properties?: Record<string, unknown> };
-    if (s["x-kintone-app-id"] === appId) for (const name of Object.keys(s.properties ?? {})) taken.add(name.toLowerCase());
+    if (s["x-kintone-app-id"] === appId)
+      for (const name of Object.keys(s.properties ?? {})) taken.add(name.toLowerCase());
   }
   return taken;
 }
@@ -303,10 +350,19 @@ function takenNames(document: { components?: { schemas?: Record<string, unknown>
 /** The answers as a config file: never a secret (passwords and tokens stay in the environment). */
 function savedConfig(
   config: ConfigFile,
-  answered: { connection?: ConnectionOptions; appIds?: string[]; operations?: Operation[]; proxyUrl?: string; output?: string },
+  answered: {
+    connection?: ConnectionOptions;
+    appIds?: string[];
+    operations?: Operation[];
+    proxyUrl?: string;
+    output?: string;
+  },
   resources: ReadonlyArray<{ appId: string; singular: string; plural: string }>,
 ): ConfigFile {
-  const saved: ConfigFile = { $schema: "./node_modules/kintone-openapi/templates/config.schema.json", ...config } as ConfigFile;
+  const saved: ConfigFile = {
+    $schema: "./node_modules/kintone-openapi/templates/config.schema.json",
+    ...config,
+  } as ConfigFile;
   const connection = answered.connection;
   if (connection !== undefined) {
     saved.baseUrl = connection.baseUrl;
@@ -314,7 +370,8 @@ function savedConfig(
     if (connection.guestSpaceId !== undefined) saved.guestSpaceId = connection.guestSpaceId;
   }
   const apps = { ...saved.apps };
-  for (const resource of resources) apps[resource.appId] = { name: resource.singular, ...apps[resource.appId] };
+  for (const resource of resources)
+    apps[resource.appId] = { name: resource.singular, ...apps[resource.appId] };
   saved.apps = apps;
   if (answered.operations !== undefined) saved.operations = answered.operations;
   if (answered.proxyUrl !== undefined) saved.proxyUrl = answered.proxyUrl;
