@@ -10,6 +10,8 @@ export type ConnectionOptions = {
   timeoutMs?: number;
   /** How many metadata requests may be in flight at once. */
   concurrency?: number;
+  /** Retries of reads that failed transiently (429, 5xx, dropped connections). */
+  retry?: import("./retry.js").RetryPolicy;
 };
 
 export type KintoneAuth =

@@ -4,6 +4,7 @@ import { UsageError } from "../errors.js";
 import { chunk, mapWithConcurrency } from "../util/concurrency.js";
 import { type ConnectionOptions, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS } from "./connection.js";
 import { type ErrorContext, notKintoneAnswer, translateKintoneError } from "./kintone-errors.js";
+import { withRetry } from "./retry.js";
 import { MetadataShapeError, normalizeApp, normalizeFormFields } from "./normalize.js";
 import {
   type AppMetadata,
@@ -68,13 +69,14 @@ export class LiveMetadataSource implements MetadataSource {
     return this.clientPromise;
   }
 
+  /** Every call here is a read, so transient failures are retried (bounded; see withRetry). */
   private async call<T>(
     ctx: Omit<ErrorContext, "host">,
     run: (client: KintoneRestAPIClient) => Promise<T>,
   ): Promise<T> {
     const client = await this.client();
     try {
-      return await run(client);
+      return await withRetry(() => run(client), this.options.retry);
     } catch (error) {
       throw translateKintoneError(error, {
         ...ctx,

@@ -4,9 +4,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { dirname, join } from "node:path";
-import type { KintoneRestAPIClient } from "@kintone/rest-api-client";
+import { type KintoneRestAPIClient, KintoneRestAPIError } from "@kintone/rest-api-client";
 import type { ConnectionOptions } from "../kintone/connection.js";
 import { createKintoneClient } from "../kintone/live-source.js";
+import { isTransient, type RetryPolicy, withRetry } from "../kintone/retry.js";
 import { FilterError, parseFilter } from "../odata/parse-filter.js";
 import {
   parseBoolean,
@@ -55,6 +56,8 @@ export type ProxyOptions = {
   corsOrigin?: string;
   /** Called once per request. */
   onLog?: (entry: AccessLogEntry) => void;
+  /** Retries of Kintone reads (writes are never retried). */
+  retry?: RetryPolicy;
 };
 
 export type ProxyServer = { url: string; port: number; close(): Promise<void> };
@@ -162,22 +165,56 @@ type RequestContext = {
   calls: number;
   limiter: Limiter;
   client: (resource: Resource) => Promise<KintoneRestAPIClient>;
+  retry: RetryPolicy | undefined;
 };
 
-async function kintone<T>(
-  ctx: RequestContext,
-  resource: Resource,
-  call: (client: KintoneRestAPIClient) => Promise<T>,
-): Promise<T> {
+/**
+ * A Kintone read: retried when it fails transiently (throttling, 5xx, dropped connections), with the backoff
+ * waiting outside the concurrency slot so a retry never holds one.
+ */
+async function kintone<T>(ctx: RequestContext, resource: Resource, call: (client: KintoneRestAPIClient) => Promise<T>): Promise<T> {
   const client = await ctx.client(resource);
-  return ctx.limiter.run(async () => {
-    ctx.calls++;
-    try {
-      return await call(client);
-    } catch (error) {
-      throw mapKintoneError(error, resource.properties);
+  try {
+    return await withRetry(
+      () =>
+        ctx.limiter.run(() => {
+          ctx.calls++;
+          return call(client);
+        }),
+      ctx.retry,
+    );
+  } catch (error) {
+    throw mapKintoneError(error, resource.properties);
+  }
+}
+
+/**
+ * A Kintone write: never retried (a create must not run twice). When it fails after the request may have reached
+ * Kintone (a dropped connection, a timeout, a 5xx), the answer says that the outcome is unknown and how to check,
+ * rather than guessing; a refusal Kintone answered (4xx, 429) is mapped as usual and means nothing was written.
+ */
+async function kintoneWrite<T>(ctx: RequestContext, resource: Resource, what: string, call: (client: KintoneRestAPIClient) => Promise<T>): Promise<T> {
+  const client = await ctx.client(resource);
+  try {
+    return await ctx.limiter.run(() => {
+      ctx.calls++;
+      return call(client);
+    });
+  } catch (error) {
+    // Throttling and maintenance are answered before anything is done: the write did not happen.
+    const refusedUpFront =
+      (error instanceof KintoneRestAPIError && (error.status === 429 || error.status === 503)) ||
+      (error instanceof Error && /^(429|503): /.test(error.message));
+    if (!(error instanceof ProxyError) && isTransient(error) && !refusedUpFront) {
+      const code = (error as { code?: unknown }).code;
+      throw new ProxyError(
+        code === "ECONNABORTED" || code === "ETIMEDOUT" ? 504 : 502,
+        "WriteOutcomeUnknown",
+        `The ${what} was sent to Kintone but no answer came back, so it may or may not have been applied: read the record (or list with a filter on a unique property) before trying again.`,
+      );
     }
-  });
+    throw mapKintoneError(error, resource.properties);
+  }
 }
 
 function recordId(raw: string): number {
@@ -454,7 +491,7 @@ export async function createProxyServer(options: ProxyOptions): Promise<ProxySer
     req: IncomingMessage,
     res: ServerResponse,
   ): Promise<{ status: number; operation?: string; calls: number }> => {
-    const ctx: RequestContext = { calls: 0, limiter, client: clientFor };
+    const ctx: RequestContext = { calls: 0, limiter, client: clientFor, retry: options.retry };
     const url = new URL(req.url ?? "/", "http://localhost");
     const method = (req.method ?? "GET").toUpperCase();
     try {
@@ -546,9 +583,7 @@ export async function createProxyServer(options: ProxyOptions): Promise<ProxySer
             resource.properties,
             resource.required,
           );
-          const added = await kintone(ctx, resource, (c) =>
-            c.record.addRecord({ app: resource.appId, record }),
-          );
+          const added = await kintoneWrite(ctx, resource, "create", (c) => c.record.addRecord({ app: resource.appId, record }));
           send(res, 201, await readRecord(resource, Number(added.id), ctx));
           return { status: 201, ...(operation ? { operation } : {}), calls: ctx.calls };
         }
@@ -556,7 +591,7 @@ export async function createProxyServer(options: ProxyOptions): Promise<ProxySer
           const recordKey = recordId(id as string);
           const revision = revisionOf(url.searchParams);
           const record = toKintoneRecord(await readJsonBody(req, maxBody), resource.properties);
-          await kintone(ctx, resource, (c) =>
+          await kintoneWrite(ctx, resource, "update", (c) =>
             c.record.updateRecord({
               app: resource.appId,
               id: recordKey,
@@ -570,7 +605,7 @@ export async function createProxyServer(options: ProxyOptions): Promise<ProxySer
         case "delete": {
           const recordKey = recordId(id as string);
           const revision = revisionOf(url.searchParams);
-          await kintone(ctx, resource, (c) =>
+          await kintoneWrite(ctx, resource, "delete", (c) =>
             c.record.deleteRecords({
               app: resource.appId,
               ids: [recordKey],

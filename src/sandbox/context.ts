@@ -35,11 +35,40 @@ export type SandboxOptions = {
    * that CA get through, like a Kintone domain with client certificate authentication (*.s.cybozu.com).
    */
   tls?: { key: string; cert: string; ca?: string; requireClientCert?: boolean };
+  /**
+   * Faults to inject, each with the share of requests it hits (drawn independently per request): 429 (Kintone's
+   * GAIA_TO04 with its headers), 500 (a JSON error), 503 (a maintenance page in HTML), slow (an answer after
+   * `slowMs`), reset (the connection is dropped before the request is handled), lost (the request is handled, then
+   * the connection is dropped, so the caller cannot know it succeeded).
+   */
+  faults?: Partial<Record<FaultKind, number>>;
+  /** Delay of a "slow" fault (default 3 s). */
+  slowMs?: number;
+  /** The random source faults are drawn from (default Math.random); tests pass a seeded one. */
+  random?: () => number;
   /** The clock (default: the real one); tests fix it to make date functions predictable. */
   now?: () => Date;
   /** The users' time zone, as minutes east of UTC (default 0), for TODAY() and the other date functions. */
   timeZoneOffsetMinutes?: number;
 };
+
+export const FAULT_KINDS = ["429", "500", "503", "slow", "reset", "lost"] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
+
+/** Parses "429:0.3,503:0.1" into fault rates; throws an Error naming what is wrong. */
+export function parseFaults(text: string): Partial<Record<FaultKind, number>> {
+  const faults: Partial<Record<FaultKind, number>> = {};
+  for (const part of text.split(",").map((p) => p.trim()).filter(Boolean)) {
+    const [kind, rate] = part.split(":");
+    if (!(FAULT_KINDS as readonly string[]).includes(kind ?? "")) {
+      throw new Error(`unknown fault "${kind}": use ${FAULT_KINDS.join(", ")}`);
+    }
+    const value = Number(rate);
+    if (rate === undefined || !Number.isFinite(value) || value < 0 || value > 1) throw new Error(`the rate of ${kind} must be a number from 0 to 1 (got "${rate ?? ""}")`);
+    faults[kind as FaultKind] = value;
+  }
+  return faults;
+}
 
 /** Who called: a user (password or OAuth) or a set of API tokens with their per-app permissions. */
 export type Caller =

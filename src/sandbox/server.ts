@@ -4,7 +4,7 @@ import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import qs from "qs";
 import { SAMPLE_APPS_DIR } from "../templates.js";
-import type { ApiRequest, Caller, Handler, SandboxOptions, SandboxState } from "./context.js";
+import type { ApiRequest, Caller, FaultKind, Handler, SandboxOptions, SandboxState } from "./context.js";
 import { KintoneApiError } from "./errors.js";
 import { getApp, getApps, getFormFields, getFormLayout, getStatus } from "./routes/apps.js";
 import { RECORD_ROUTES } from "./routes/records.js";
@@ -14,6 +14,8 @@ export type { SandboxOptions, SandboxToken } from "./context.js";
 
 export type SandboxStats = {
   requests: number;
+  /** Faults injected, by kind. */
+  faults: Record<string, number>;
   byEndpoint: Record<string, number>;
   /** The most requests that were in flight at once (to check a client's concurrency bound). */
   maxInFlight: number;
@@ -153,8 +155,15 @@ const PREVIEW_ENDPOINTS = new Set(["app/form/fields", "app/form/layout", "app/st
 export async function createSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const apps = await loadSandboxData(options.data ?? SAMPLE_APPS_DIR);
   const state: SandboxState = { apps, options, cursors: new Map(), names: collectNames(apps, options) };
-  const stats: SandboxStats = { requests: 0, byEndpoint: {}, maxInFlight: 0 };
+  const stats: SandboxStats = { requests: 0, faults: {}, byEndpoint: {}, maxInFlight: 0 };
   let inFlight = 0;
+  const random = options.random ?? Math.random;
+  const faultEntries = Object.entries(options.faults ?? {}).filter(([, rate]) => (rate ?? 0) > 0) as Array<[FaultKind, number]>;
+  /** Each fault kind is drawn independently; the first that hits is injected. */
+  const drawFault = (): FaultKind | undefined => {
+    for (const [kind, rate] of faultEntries) if (random() < rate) return kind;
+    return undefined;
+  };
   const maxConcurrent = options.maxConcurrent ?? 100;
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -166,6 +175,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     if (url.pathname === "/__sandbox/stats" && req.method === "DELETE") {
       stats.requests = 0;
       stats.byEndpoint = {};
+      stats.faults = {};
       stats.maxInFlight = 0;
       json(res, 200, stats);
       return;
@@ -175,7 +185,20 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     stats.maxInFlight = Math.max(stats.maxInFlight, inFlight);
     try {
       if (options.latencyMs) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
-      if (inFlight > maxConcurrent) {
+      const fault = drawFault();
+      if (fault !== undefined) stats.faults[fault] = (stats.faults[fault] ?? 0) + 1;
+      if (fault === "slow") await new Promise((resolve) => setTimeout(resolve, options.slowMs ?? 3000));
+      if (fault === "reset") {
+        req.socket.destroy();
+        return;
+      }
+      if (fault === "503") {
+        res.writeHead(503, { "content-type": "text/html; charset=utf-8", "retry-after": "1" });
+        res.end("<!doctype html><html><body><h1>ただいまメンテナンス中です / Under maintenance</h1></body></html>");
+        return;
+      }
+      if (fault === "500") throw new KintoneApiError(500, "CB_IL02", "An unexpected error occurred. (injected fault)");
+      if (inFlight > maxConcurrent || fault === "429") {
         res.setHeader("x-cybozu-error", "GAIA_TO04");
         res.setHeader("x-concurrencylimit-running", String(inFlight));
         throw new KintoneApiError(
@@ -218,7 +241,13 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
         params,
         caller,
       };
-      json(res, 200, handler(request, state));
+      const body = handler(request, state);
+      if (fault === "lost") {
+        // The request was handled, but its answer never reaches the caller.
+        req.socket.destroy();
+        return;
+      }
+      json(res, 200, body);
     } catch (error) {
       if (error instanceof KintoneApiError) {
         if (error.code === "BASIC_AUTH") {

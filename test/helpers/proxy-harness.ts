@@ -55,6 +55,7 @@ export async function startHarness(
     apiKeys: [KEY],
     port: 0,
     onLog: (entry) => logs.push(entry),
+    retry: { baseMs: 5 },
     ...options.proxy,
   });
   const call: Harness["call"] = async (method, path, init = {}) => {

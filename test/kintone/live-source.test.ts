@@ -227,14 +227,14 @@ describe("network failures", () => {
     const url = await listen(server);
     await new Promise((resolve) => server.close(resolve));
     servers.pop();
-    const error = await errorOf(new LiveMetadataSource({ baseUrl: url, auth: password }).readApps(["1"]));
+    const error = await errorOf(new LiveMetadataSource({ baseUrl: url, auth: password, retry: { baseMs: 5 } }).readApps(["1"]));
     expect(error.message).toMatch(/refused the connection/);
   });
 
   it("reports a timeout", async () => {
     const url = await listen(createNetServer((socket) => sockets.add(socket)));
     const error = await errorOf(
-      new LiveMetadataSource({ baseUrl: url, auth: password, timeoutMs: 300 }).readApps(["1"]),
+      new LiveMetadataSource({ baseUrl: url, auth: password, timeoutMs: 300, retry: { baseMs: 5 } }).readApps(["1"]),
     );
     expect(error.message).toMatch(/did not answer in time.*--timeout/);
   });
@@ -247,7 +247,7 @@ describe("network failures", () => {
       }),
     );
     const error = await errorOf(
-      new LiveMetadataSource({ baseUrl: maintenance, auth: password }).readApps(["1"]),
+      new LiveMetadataSource({ baseUrl: maintenance, auth: password, retry: { baseMs: 5 } }).readApps(["1"]),
     );
     expect(error.message).toMatch(/HTTP 503.*maintenance/);
     const login = await listen(

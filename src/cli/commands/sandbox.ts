@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import { parseAppIds } from "../../config/resolve-options.js";
 import { UsageError } from "../../errors.js";
+import { parseFaults } from "../../sandbox/context.js";
 import { SAMPLE_APPS_DIR } from "../../templates.js";
 import { collect } from "../connection-options.js";
 import { createOutput } from "../output.js";
@@ -16,6 +17,8 @@ type SandboxFlags = {
   password?: string;
   apiToken?: string[];
   guestSpace?: string[];
+  faults?: string;
+  slowMs?: string;
   quiet?: boolean;
 };
 
@@ -38,6 +41,15 @@ export async function handleSandbox(flags: SandboxFlags, cwd = process.cwd()): P
     .map((t) => t.trim())
     .filter(Boolean);
   const data = flags.data !== undefined ? resolve(cwd, flags.data) : SAMPLE_APPS_DIR;
+  let faults: ReturnType<typeof parseFaults> | undefined;
+  if (flags.faults !== undefined) {
+    try {
+      faults = parseFaults(flags.faults);
+    } catch (error) {
+      throw new UsageError(`--faults: ${(error as Error).message}, as in --faults 429:0.3,503:0.1.`);
+    }
+  }
+  const slowMs = wholeNumber(flags.slowMs, "--slow-ms", 3000, 600_000);
   const { createSandbox } = await import("../../sandbox/server.js");
   let sandbox: Awaited<ReturnType<typeof createSandbox>>;
   try {
@@ -50,6 +62,7 @@ export async function handleSandbox(flags: SandboxFlags, cwd = process.cwd()): P
       password: flags.password ?? "sandbox",
       apiTokens: tokens.map((token) => ({ token, appId: "*" })),
       guestSpaces: flags.guestSpace !== undefined ? parseAppIds(flags.guestSpace, "--guest-space") : [],
+      ...(faults !== undefined ? { faults, slowMs } : {}),
     });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
@@ -60,6 +73,9 @@ export async function handleSandbox(flags: SandboxFlags, cwd = process.cwd()): P
     throw error;
   }
   output.out(`kintone-openapi sandbox listening on ${sandbox.url}`);
+  if (faults !== undefined) {
+    output.warn(`injecting faults: ${Object.entries(faults).map(([kind, rate]) => `${kind} ${Math.round((rate ?? 0) * 100)}%`).join(", ")}.`);
+  }
   output.info(
     output.color.dim(
       `Data: ${flags.data ?? "the bundled sample apps"}. Log in as ${flags.username ?? "sandbox"} / ${flags.password === undefined ? "sandbox" : "(the given password)"}${tokens.length > 0 ? `, or with the ${tokens.length} given API token(s)` : ""}. Request counts: ${sandbox.url}/__sandbox/stats. Stop with Ctrl-C.`,
@@ -87,6 +103,8 @@ export function registerSandbox(program: Command): void {
       collect,
     )
     .option("--guest-space <ids>", "space ids to treat as guest spaces", collect)
+    .option("--faults <rates>", "inject faults: kind:rate pairs of 429, 500, 503, slow, reset, lost (e.g. 429:0.3,503:0.1)")
+    .option("--slow-ms <ms>", "delay of a slow fault (default 3000)")
     .option("-q, --quiet", "print only the listening line and errors")
     .action(async (flags: SandboxFlags) => {
       process.exitCode = await handleSandbox(flags);
