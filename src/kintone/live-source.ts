@@ -4,8 +4,8 @@ import { UsageError } from "../errors.js";
 import { chunk, mapWithConcurrency } from "../util/concurrency.js";
 import { type ConnectionOptions, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS } from "./connection.js";
 import { type ErrorContext, notKintoneAnswer, translateKintoneError } from "./kintone-errors.js";
-import { withRetry } from "./retry.js";
 import { MetadataShapeError, normalizeApp, normalizeFormFields } from "./normalize.js";
+import { withRetry } from "./retry.js";
 import {
   type AppMetadata,
   compareAppIds,

@@ -12,7 +12,17 @@ export type RetryPolicy = {
   onRetry?: (attempt: number, delayMs: number, error: unknown) => void;
 };
 
-const RETRYABLE_NETWORK = new Set(["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT", "ECONNABORTED", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH", "ERR_SOCKET_CONNECTION_TIMEOUT"]);
+const RETRYABLE_NETWORK = new Set([
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "EPIPE",
+  "ETIMEDOUT",
+  "ECONNABORTED",
+  "EAI_AGAIN",
+  "ENETUNREACH",
+  "EHOSTUNREACH",
+  "ERR_SOCKET_CONNECTION_TIMEOUT",
+]);
 
 /**
  * Whether a failed Kintone call may be tried again: throttling (429 GAIA_TO04), server errors and maintenance pages

@@ -172,7 +172,11 @@ type RequestContext = {
  * A Kintone read: retried when it fails transiently (throttling, 5xx, dropped connections), with the backoff
  * waiting outside the concurrency slot so a retry never holds one.
  */
-async function kintone<T>(ctx: RequestContext, resource: Resource, call: (client: KintoneRestAPIClient) => Promise<T>): Promise<T> {
+async function kintone<T>(
+  ctx: RequestContext,
+  resource: Resource,
+  call: (client: KintoneRestAPIClient) => Promise<T>,
+): Promise<T> {
   const client = await ctx.client(resource);
   try {
     return await withRetry(
@@ -193,7 +197,12 @@ async function kintone<T>(ctx: RequestContext, resource: Resource, call: (client
  * Kintone (a dropped connection, a timeout, a 5xx), the answer says that the outcome is unknown and how to check,
  * rather than guessing; a refusal Kintone answered (4xx, 429) is mapped as usual and means nothing was written.
  */
-async function kintoneWrite<T>(ctx: RequestContext, resource: Resource, what: string, call: (client: KintoneRestAPIClient) => Promise<T>): Promise<T> {
+async function kintoneWrite<T>(
+  ctx: RequestContext,
+  resource: Resource,
+  what: string,
+  call: (client: KintoneRestAPIClient) => Promise<T>,
+): Promise<T> {
   const client = await ctx.client(resource);
   try {
     return await ctx.limiter.run(() => {
@@ -443,6 +452,23 @@ async function readRecord(resource: Resource, id: number, ctx: RequestContext, s
 }
 
 /**
+ * The record as stored after a write. The write has succeeded by then, so if reading it back fails the answer is
+ * still a success, with what is known (id and revision), never an error that would invite a second write.
+ */
+async function readBack(
+  resource: Resource,
+  id: number,
+  revision: number,
+  ctx: RequestContext,
+): Promise<Record<string, unknown>> {
+  try {
+    return await readRecord(resource, id, ctx);
+  } catch {
+    return { id, revision };
+  }
+}
+
+/**
  * Starts the companion proxy (design.md §5): it serves exactly the API the spec describes and turns each call into
  * Kintone REST API calls. Returns its URL and a close() that lets in-flight requests finish.
  */
@@ -583,15 +609,17 @@ export async function createProxyServer(options: ProxyOptions): Promise<ProxySer
             resource.properties,
             resource.required,
           );
-          const added = await kintoneWrite(ctx, resource, "create", (c) => c.record.addRecord({ app: resource.appId, record }));
-          send(res, 201, await readRecord(resource, Number(added.id), ctx));
+          const added = await kintoneWrite(ctx, resource, "create", (c) =>
+            c.record.addRecord({ app: resource.appId, record }),
+          );
+          send(res, 201, await readBack(resource, Number(added.id), Number(added.revision), ctx));
           return { status: 201, ...(operation ? { operation } : {}), calls: ctx.calls };
         }
         case "update": {
           const recordKey = recordId(id as string);
           const revision = revisionOf(url.searchParams);
           const record = toKintoneRecord(await readJsonBody(req, maxBody), resource.properties);
-          await kintoneWrite(ctx, resource, "update", (c) =>
+          const updated = await kintoneWrite(ctx, resource, "update", (c) =>
             c.record.updateRecord({
               app: resource.appId,
               id: recordKey,
@@ -599,7 +627,7 @@ export async function createProxyServer(options: ProxyOptions): Promise<ProxySer
               ...(revision !== undefined ? { revision } : {}),
             }),
           );
-          send(res, 200, await readRecord(resource, recordKey, ctx));
+          send(res, 200, await readBack(resource, recordKey, Number(updated.revision), ctx));
           return { status: 200, ...(operation ? { operation } : {}), calls: ctx.calls };
         }
         case "delete": {

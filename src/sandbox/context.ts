@@ -58,13 +58,17 @@ export type FaultKind = (typeof FAULT_KINDS)[number];
 /** Parses "429:0.3,503:0.1" into fault rates; throws an Error naming what is wrong. */
 export function parseFaults(text: string): Partial<Record<FaultKind, number>> {
   const faults: Partial<Record<FaultKind, number>> = {};
-  for (const part of text.split(",").map((p) => p.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const [kind, rate] = part.split(":");
     if (!(FAULT_KINDS as readonly string[]).includes(kind ?? "")) {
       throw new Error(`unknown fault "${kind}": use ${FAULT_KINDS.join(", ")}`);
     }
     const value = Number(rate);
-    if (rate === undefined || !Number.isFinite(value) || value < 0 || value > 1) throw new Error(`the rate of ${kind} must be a number from 0 to 1 (got "${rate ?? ""}")`);
+    if (rate === undefined || !Number.isFinite(value) || value < 0 || value > 1)
+      throw new Error(`the rate of ${kind} must be a number from 0 to 1 (got "${rate ?? ""}")`);
     faults[kind as FaultKind] = value;
   }
   return faults;

@@ -158,7 +158,9 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   const stats: SandboxStats = { requests: 0, faults: {}, byEndpoint: {}, maxInFlight: 0 };
   let inFlight = 0;
   const random = options.random ?? Math.random;
-  const faultEntries = Object.entries(options.faults ?? {}).filter(([, rate]) => (rate ?? 0) > 0) as Array<[FaultKind, number]>;
+  const faultEntries = Object.entries(options.faults ?? {}).filter(([, rate]) => (rate ?? 0) > 0) as Array<
+    [FaultKind, number]
+  >;
   /** Each fault kind is drawn independently; the first that hits is injected. */
   const drawFault = (): FaultKind | undefined => {
     for (const [kind, rate] of faultEntries) if (random() < rate) return kind;
@@ -194,10 +196,13 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
       }
       if (fault === "503") {
         res.writeHead(503, { "content-type": "text/html; charset=utf-8", "retry-after": "1" });
-        res.end("<!doctype html><html><body><h1>ただいまメンテナンス中です / Under maintenance</h1></body></html>");
+        res.end(
+          "<!doctype html><html><body><h1>ただいまメンテナンス中です / Under maintenance</h1></body></html>",
+        );
         return;
       }
-      if (fault === "500") throw new KintoneApiError(500, "CB_IL02", "An unexpected error occurred. (injected fault)");
+      if (fault === "500")
+        throw new KintoneApiError(500, "CB_IL02", "An unexpected error occurred. (injected fault)");
       if (inFlight > maxConcurrent || fault === "429") {
         res.setHeader("x-cybozu-error", "GAIA_TO04");
         res.setHeader("x-concurrencylimit-running", String(inFlight));

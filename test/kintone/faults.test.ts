@@ -19,20 +19,30 @@ describe("fault injection in the sandbox", () => {
 
   it("answers each kind the way Kintone (or the network) fails", async () => {
     for (const [kind, check] of [
-      ["429", async (r: Response) => {
-        expect(r.status).toBe(429);
-        expect(r.headers.get("x-cybozu-error")).toBe("GAIA_TO04");
-        expect((await r.json()).code).toBe("GAIA_TO04");
-      }],
+      [
+        "429",
+        async (r: Response) => {
+          expect(r.status).toBe(429);
+          expect(r.headers.get("x-cybozu-error")).toBe("GAIA_TO04");
+          expect((await r.json()).code).toBe("GAIA_TO04");
+        },
+      ],
       ["500", async (r: Response) => expect(r.status).toBe(500)],
-      ["503", async (r: Response) => {
-        expect(r.status).toBe(503);
-        expect(r.headers.get("content-type")).toMatch(/text\/html/);
-      }],
+      [
+        "503",
+        async (r: Response) => {
+          expect(r.status).toBe(503);
+          expect(r.headers.get("content-type")).toMatch(/text\/html/);
+        },
+      ],
     ] as const) {
       const sandbox = await createSandbox({ faults: { [kind]: 1 } });
       try {
-        await check(await fetch(`${sandbox.url}/k/v1/apps.json`, { headers: { "x-cybozu-authorization": Buffer.from("sandbox:sandbox").toString("base64") } }));
+        await check(
+          await fetch(`${sandbox.url}/k/v1/apps.json`, {
+            headers: { "x-cybozu-authorization": Buffer.from("sandbox:sandbox").toString("base64") },
+          }),
+        );
         expect(sandbox.stats().faults[kind]).toBe(1);
       } finally {
         await sandbox.close();
@@ -57,8 +67,17 @@ describe("reads retry transient failures", () => {
   it("stops after the bounded number of attempts and honours Retry-After", async () => {
     let calls = 0;
     const delays: number[] = [];
-    const error = Object.assign(new Error("busy"), { code: "ECONNRESET", headers: { "retry-after": "0.05" } });
-    await expect(withRetry(() => ((calls += 1), Promise.reject(error)), { retries: 3, baseMs: 1, onRetry: (_a, d) => delays.push(d) })).rejects.toBe(error);
+    const error = Object.assign(new Error("busy"), {
+      code: "ECONNRESET",
+      headers: { "retry-after": "0.05" },
+    });
+    await expect(
+      withRetry(() => ((calls += 1), Promise.reject(error)), {
+        retries: 3,
+        baseMs: 1,
+        onRetry: (_a, d) => delays.push(d),
+      }),
+    ).rejects.toBe(error);
     expect(calls).toBe(4);
     for (const delay of delays) expect(delay).toBeGreaterThanOrEqual(50);
   });
@@ -76,9 +95,15 @@ describe("reads retry transient failures", () => {
   });
 
   it("reads 200 apps through 429s, 500s, maintenance pages and dropped connections", async () => {
-    sandbox = await createSandbox({ data: dir, faults: { "429": 0.15, "500": 0.05, "503": 0.1, reset: 0.05 }, random: seeded(7) });
+    sandbox = await createSandbox({
+      data: dir,
+      faults: { "429": 0.15, "500": 0.05, "503": 0.1, reset: 0.05 },
+      random: seeded(7),
+    });
     const ids = Array.from({ length: 200 }, (_, i) => String(i + 1));
-    const apps = await new LiveMetadataSource({ baseUrl: sandbox.url, auth: password, retry: fast }).readApps(ids);
+    const apps = await new LiveMetadataSource({ baseUrl: sandbox.url, auth: password, retry: fast }).readApps(
+      ids,
+    );
     expect(apps).toHaveLength(200);
     const faults = sandbox.stats().faults;
     expect(Object.values(faults).reduce((a, b) => a + b, 0)).toBeGreaterThan(20);
@@ -87,7 +112,22 @@ describe("reads retry transient failures", () => {
   it("fails cleanly, writing nothing, when Kintone stays down", async () => {
     const down = await createSandbox({ data: dir, faults: { "503": 1 } });
     try {
-      const result = await runCli(["generate", "--app", "1,2", "-o", "spec.json", "--base-url", down.url, "-u", "sandbox", "-p", "sandbox"], { cwd: dir });
+      const result = await runCli(
+        [
+          "generate",
+          "--app",
+          "1,2",
+          "-o",
+          "spec.json",
+          "--base-url",
+          down.url,
+          "-u",
+          "sandbox",
+          "-p",
+          "sandbox",
+        ],
+        { cwd: dir },
+      );
       expect(result.code).toBe(1);
       expect(result.stderr).toMatch(/HTTP 503.*maintenance/);
       expect(down.stats().requests).toBeGreaterThan(1);

@@ -227,14 +227,18 @@ describe("network failures", () => {
     const url = await listen(server);
     await new Promise((resolve) => server.close(resolve));
     servers.pop();
-    const error = await errorOf(new LiveMetadataSource({ baseUrl: url, auth: password, retry: { baseMs: 5 } }).readApps(["1"]));
+    const error = await errorOf(
+      new LiveMetadataSource({ baseUrl: url, auth: password, retry: { baseMs: 5 } }).readApps(["1"]),
+    );
     expect(error.message).toMatch(/refused the connection/);
   });
 
   it("reports a timeout", async () => {
     const url = await listen(createNetServer((socket) => sockets.add(socket)));
     const error = await errorOf(
-      new LiveMetadataSource({ baseUrl: url, auth: password, timeoutMs: 300, retry: { baseMs: 5 } }).readApps(["1"]),
+      new LiveMetadataSource({ baseUrl: url, auth: password, timeoutMs: 300, retry: { baseMs: 5 } }).readApps(
+        ["1"],
+      ),
     );
     expect(error.message).toMatch(/did not answer in time.*--timeout/);
   });

@@ -18,13 +18,22 @@ describe("the npm package", { timeout: 240_000 }, () => {
   let sandbox: Sandbox;
   beforeAll(async () => {
     ({ dir, cleanup } = await tempDir());
-    const { stdout } = await run("npm", ["pack", "--json", "--pack-destination", dir], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 });
-    const [packed] = JSON.parse(stdout.slice(stdout.indexOf("["))) as Array<{ filename: string; files: Array<{ path: string }> }>;
+    const { stdout } = await run("npm", ["pack", "--json", "--pack-destination", dir], {
+      cwd: ROOT,
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    const [packed] = JSON.parse(stdout.slice(stdout.indexOf("["))) as Array<{
+      filename: string;
+      files: Array<{ path: string }>;
+    }>;
     files = (packed?.files ?? []).map((f) => f.path);
     const app = join(dir, "app");
     await run("mkdir", ["-p", app]);
     await run("npm", ["init", "-y"], { cwd: app });
-    await run("npm", ["install", "--no-audit", "--no-fund", join(dir, packed?.filename as string)], { cwd: app, maxBuffer: 64 * 1024 * 1024 });
+    await run("npm", ["install", "--no-audit", "--no-fund", join(dir, packed?.filename as string)], {
+      cwd: app,
+      maxBuffer: 64 * 1024 * 1024,
+    });
     bin = join(app, "node_modules/.bin/kintone-openapi");
     sandbox = await createSandbox();
   }, 240_000);
@@ -36,13 +45,29 @@ describe("the npm package", { timeout: 240_000 }, () => {
   const cli = (args: string[], env: Record<string, string> = {}) =>
     run(bin, args, { cwd: join(dir, "app"), env: cleanEnv(env), maxBuffer: 64 * 1024 * 1024 }).then(
       (r) => ({ code: 0, ...r }),
-      (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
+      (e: { code: number; stdout: string; stderr: string }) => ({
+        code: e.code,
+        stdout: e.stdout,
+        stderr: e.stderr,
+      }),
     );
 
   it("holds only what users need", () => {
-    for (const file of files) expect(file, file).toMatch(/^(bin\/|dist\/|templates\/|package\.json$|README\.md$|LICENSE$|CHANGELOG\.md$)/);
+    for (const file of files)
+      expect(file, file).toMatch(
+        /^(bin\/|dist\/|templates\/|package\.json$|README\.md$|LICENSE$|CHANGELOG\.md$)/,
+      );
     expect(files.some((f) => f.endsWith(".map"))).toBe(false);
-    for (const needed of ["bin/kintone-openapi.js", "dist/cli/main.js", "dist/validate/generated/openapi-3.0-all-errors.cjs", "templates/base-spec.json", "templates/config.schema.json", "templates/sample-apps/1/records.json", "templates/docs/index.html", "templates/ci/github-workflow.yml"]) {
+    for (const needed of [
+      "bin/kintone-openapi.js",
+      "dist/cli/main.js",
+      "dist/validate/generated/openapi-3.0-all-errors.cjs",
+      "templates/base-spec.json",
+      "templates/config.schema.json",
+      "templates/sample-apps/1/records.json",
+      "templates/docs/index.html",
+      "templates/ci/github-workflow.yml",
+    ]) {
       expect(files).toContain(needed);
     }
   });
@@ -54,7 +79,10 @@ describe("the npm package", { timeout: 240_000 }, () => {
 
   it("runs the README's Quick start command, then validate", async () => {
     const readme = await readFile(join(ROOT, "README.md"), "utf8");
-    const quickStart = readme.slice(readme.indexOf("## Quick start"), readme.indexOf("\n## ", readme.indexOf("## Quick start") + 5));
+    const quickStart = readme.slice(
+      readme.indexOf("## Quick start"),
+      readme.indexOf("\n## ", readme.indexOf("## Quick start") + 5),
+    );
     const commands = [...quickStart.matchAll(/```sh\n([^`]+)```/g)].map((m) => (m[1] as string).trim());
     expect(commands).toEqual(["npm install && npx kintone-openapi generate --demo", "npm test"]);
     // In an installed package, `npm install` has been done: run the rest of the first command as written.
@@ -71,7 +99,12 @@ describe("the npm package", { timeout: 240_000 }, () => {
   it("serves the spec from the installed package", async () => {
     const child = spawn(bin, ["serve", "--spec", "kintone-openapi.json", "--port", "0"], {
       cwd: join(dir, "app"),
-      env: cleanEnv({ KINTONE_BASE_URL: sandbox.url, KINTONE_USERNAME: "sandbox", KINTONE_PASSWORD: "sandbox", KINTONE_OPENAPI_API_KEYS: "pkg-key" }),
+      env: cleanEnv({
+        KINTONE_BASE_URL: sandbox.url,
+        KINTONE_USERNAME: "sandbox",
+        KINTONE_PASSWORD: "sandbox",
+        KINTONE_OPENAPI_API_KEYS: "pkg-key",
+      }),
     });
     const url = await new Promise<string>((resolve, reject) => {
       let out = "";

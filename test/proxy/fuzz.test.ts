@@ -28,7 +28,10 @@ describe("fuzzing the proxy", () => {
       signal: AbortSignal.timeout(5_000),
     });
     const text = await response.text();
-    expect(ALLOWED.has(response.status), `${method} ${path} ${body ?? ""} → ${response.status} ${text.slice(0, 300)}`).toBe(true);
+    expect(
+      ALLOWED.has(response.status),
+      `${method} ${path} ${body ?? ""} → ${response.status} ${text.slice(0, 300)}`,
+    ).toBe(true);
     if (response.status >= 400) {
       const json = JSON.parse(text);
       expect(typeof json.error.code).toBe("string");
@@ -39,13 +42,45 @@ describe("fuzzing the proxy", () => {
     expect(text).not.toMatch(/\n\s+at .*\.(js|ts):\d+/);
   }
 
-  const text = fc.oneof(fc.string({ maxLength: 60 }), fc.constantFrom("'", "''", "(", ")", "eq", " and ", "not", "null", "1e309", "-0", "2024-13-45", "$id", "%", "\u0000", "日本", "\\", '"'));
+  const text = fc.oneof(
+    fc.string({ maxLength: 60 }),
+    fc.constantFrom(
+      "'",
+      "''",
+      "(",
+      ")",
+      "eq",
+      " and ",
+      "not",
+      "null",
+      "1e309",
+      "-0",
+      "2024-13-45",
+      "$id",
+      "%",
+      "\u0000",
+      "日本",
+      "\\",
+      '"',
+    ),
+  );
   const phrase = fc.array(text, { maxLength: 8 }).map((parts) => parts.join(" "));
 
   it("answers arbitrary $filter, $orderby, $select, $top, $skip, $count and $skiptoken", async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.record({ $filter: phrase, $orderby: phrase, $select: phrase, $top: text, $skip: text, $count: text, $skiptoken: text }, { requiredKeys: [] }),
+        fc.record(
+          {
+            $filter: phrase,
+            $orderby: phrase,
+            $select: phrase,
+            $top: text,
+            $skip: text,
+            $count: text,
+            $skiptoken: text,
+          },
+          { requiredKeys: [] },
+        ),
         async (params) => {
           const query = new URLSearchParams(params as Record<string, string>).toString();
           await check("GET", `/customers?${query}`);
@@ -58,14 +93,34 @@ describe("fuzzing the proxy", () => {
   it("answers arbitrary JSON bodies on create and update", async () => {
     const value = fc.jsonValue({ maxDepth: 3 });
     const body = fc.oneof(
-      fc.dictionary(fc.constantFrom("companyName", "industry", "employees", "tags", "accountOwner", "customerSince", "rank", "recordNumber", "id", "bogus", "__proto__", "constructor"), value),
+      fc.dictionary(
+        fc.constantFrom(
+          "companyName",
+          "industry",
+          "employees",
+          "tags",
+          "accountOwner",
+          "customerSince",
+          "rank",
+          "recordNumber",
+          "id",
+          "bogus",
+          "__proto__",
+          "constructor",
+        ),
+        value,
+      ),
       value,
     );
     await fc.assert(
-      fc.asyncProperty(body, fc.constantFrom("POST /customers", "PATCH /customers/2", "PATCH /deals/3", "POST /deals"), async (json, route) => {
-        const [method, path] = route.split(" ") as [string, string];
-        await check(method, path, JSON.stringify(json));
-      }),
+      fc.asyncProperty(
+        body,
+        fc.constantFrom("POST /customers", "PATCH /customers/2", "PATCH /deals/3", "POST /deals"),
+        async (json, route) => {
+          const [method, path] = route.split(" ") as [string, string];
+          await check(method, path, JSON.stringify(json));
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -8,7 +8,9 @@ import { runChaos } from "./chaos.js";
 const seconds = Number(process.env.SOAK_SECONDS ?? 20);
 
 describe("proxy under load with faults injected", () => {
-  it(`answers every request well, loses and doubles no write, keeps memory flat (${seconds} s)`, { timeout: (seconds + 90) * 1000 }, async () => {
+  it(`answers every request well, loses and doubles no write, keeps memory flat (${seconds} s)`, {
+    timeout: (seconds + 90) * 1000,
+  }, async () => {
     const report = await runChaos({ durationMs: seconds * 1000, workers: 8 });
     console.log(JSON.stringify(report));
     expect(report.requests).toBeGreaterThan(seconds * 20);

@@ -36,15 +36,38 @@ function rssOf(pid: number): Promise<number> {
  * concurrent callers for `durationMs`, then checks the sandbox's data: no acknowledged write lost or doubled.
  * Loopback only; every loop is bounded by the deadline.
  */
-export async function runChaos(options: { durationMs: number; workers: number; seed?: number }): Promise<ChaosReport> {
+export async function runChaos(options: {
+  durationMs: number;
+  workers: number;
+  seed?: number;
+}): Promise<ChaosReport> {
   const sandbox = await createSandbox({
     faults: { "429": 0.05, "500": 0.02, "503": 0.03, slow: 0.01, reset: 0.02, lost: 0.02 },
     slowMs: 400,
     random: seeded(options.seed ?? 1),
   });
-  const child = spawn(process.execPath, [BIN, "serve", "--spec", join(ROOT, "test/fixtures/golden/sample-apps.json"), "--port", "0", "--no-access-log", "--max-kintone-concurrency", "8"], {
-    env: cleanEnv({ KINTONE_BASE_URL: sandbox.url, KINTONE_USERNAME: "sandbox", KINTONE_PASSWORD: "sandbox", KINTONE_OPENAPI_API_KEYS: KEY }),
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      BIN,
+      "serve",
+      "--spec",
+      join(ROOT, "test/fixtures/golden/sample-apps.json"),
+      "--port",
+      "0",
+      "--no-access-log",
+      "--max-kintone-concurrency",
+      "8",
+    ],
+    {
+      env: cleanEnv({
+        KINTONE_BASE_URL: sandbox.url,
+        KINTONE_USERNAME: "sandbox",
+        KINTONE_PASSWORD: "sandbox",
+        KINTONE_OPENAPI_API_KEYS: KEY,
+      }),
+    },
+  );
   const url = await new Promise<string>((resolve, reject) => {
     let out = "";
     child.stdout.on("data", (c: Buffer) => {
@@ -77,10 +100,19 @@ export async function runChaos(options: { durationMs: number; workers: number; s
   const samples: number[] = [];
   const sampler = setInterval(() => void rssOf(child.pid as number).then((mb) => samples.push(mb)), 1000);
 
-  const call = async (method: string, path: string, body?: unknown): Promise<{ status: number; json: any } | undefined> => {
+  const call = async (
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; json: any } | undefined> => {
     report.requests++;
     try {
-      const response = await fetch(`${url}${path}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}), signal: AbortSignal.timeout(60_000) });
+      const response = await fetch(`${url}${path}`, {
+        method,
+        headers,
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        signal: AbortSignal.timeout(60_000),
+      });
       const text = await response.text();
       report.byStatus[response.status] = (report.byStatus[response.status] ?? 0) + 1;
       let json: any;
@@ -89,7 +121,11 @@ export async function runChaos(options: { durationMs: number; workers: number; s
       } catch {
         json = undefined;
       }
-      const wellFormed = ALLOWED.has(response.status) && (response.status === 204 ? text === "" : json !== undefined) && (response.status < 400 || (typeof json?.error?.code === "string" && typeof json?.error?.message === "string"));
+      const wellFormed =
+        ALLOWED.has(response.status) &&
+        (response.status === 204 ? text === "" : json !== undefined) &&
+        (response.status < 400 ||
+          (typeof json?.error?.code === "string" && typeof json?.error?.message === "string"));
       if (!wellFormed) report.malformed++;
       return { status: response.status, json };
     } catch {
@@ -104,13 +140,29 @@ export async function runChaos(options: { durationMs: number; workers: number; s
     for (let n = 0; Date.now() < deadline; n++) {
       const pick = random();
       if (pick < 0.45) {
-        const filters = ["industry eq 'Retail'", "employees ge 100", "rank in ('A','B')", "contains(notes, 'email')", "customerSince lt 2020-01-01"];
-        await call("GET", `/customers?$top=${1 + Math.floor(random() * 50)}&$filter=${encodeURIComponent(filters[n % filters.length] as string)}`);
+        const filters = [
+          "industry eq 'Retail'",
+          "employees ge 100",
+          "rank in ('A','B')",
+          "contains(notes, 'email')",
+          "customerSince lt 2020-01-01",
+        ];
+        await call(
+          "GET",
+          `/customers?$top=${1 + Math.floor(random() * 50)}&$filter=${encodeURIComponent(filters[n % filters.length] as string)}`,
+        );
       } else if (pick < 0.65) {
-        await call("GET", `/customers/${mine.length > 0 && random() < 0.5 ? mine[Math.floor(random() * mine.length)] : 1 + Math.floor(random() * 20)}`);
+        await call(
+          "GET",
+          `/customers/${mine.length > 0 && random() < 0.5 ? mine[Math.floor(random() * mine.length)] : 1 + Math.floor(random() * 20)}`,
+        );
       } else if (pick < 0.85) {
         const name = `soak-${w}-${n}`;
-        const result = await call("POST", "/customers", { companyName: name, industry: "Software", employees: n });
+        const result = await call("POST", "/customers", {
+          companyName: name,
+          industry: "Software",
+          employees: n,
+        });
         if (result?.status === 201) {
           acknowledged.add(name);
           mine.push(result.json.id);
@@ -126,7 +178,8 @@ export async function runChaos(options: { durationMs: number; workers: number; s
         const result = await call("PATCH", `/customers/${id}`, { employees: value });
         const entry = updates.get(id) as { acked: number | undefined; maybe: number[] };
         if (result?.status === 200) updates.set(id, { acked: value, maybe: [] });
-        else if (result === undefined || result.json?.error?.code === "WriteOutcomeUnknown") entry.maybe.push(value);
+        else if (result === undefined || result.json?.error?.code === "WriteOutcomeUnknown")
+          entry.maybe.push(value);
       }
     }
   };
@@ -142,11 +195,19 @@ export async function runChaos(options: { durationMs: number; workers: number; s
   report.faultsInjected = sandbox.stats().faults;
 
   // Check the data directly in the sandbox, without faults in the way.
-  const client = new KintoneRestAPIClient({ baseUrl: sandbox.url, auth: { username: "sandbox", password: "sandbox" } });
+  const client = new KintoneRestAPIClient({
+    baseUrl: sandbox.url,
+    auth: { username: "sandbox", password: "sandbox" },
+  });
   const all: Array<Record<string, { value: unknown }>> = [];
   for (let attempt = 0; attempt < 50; attempt++) {
     try {
-      all.splice(0, all.length, ...((await client.record.getAllRecords({ app: 1, condition: 'Company_name like "soak"', fields: ["$id", "Company_name", "Employees"] })) as never));
+      const records = await client.record.getAllRecords({
+        app: 1,
+        condition: 'Company_name like "soak"',
+        fields: ["$id", "Company_name", "Employees"],
+      });
+      all.splice(0, all.length, ...(records as unknown as Array<Record<string, { value: unknown }>>));
       break;
     } catch {
       // a fault hit the check itself: try again

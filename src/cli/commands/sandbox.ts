@@ -74,7 +74,11 @@ export async function handleSandbox(flags: SandboxFlags, cwd = process.cwd()): P
   }
   output.out(`kintone-openapi sandbox listening on ${sandbox.url}`);
   if (faults !== undefined) {
-    output.warn(`injecting faults: ${Object.entries(faults).map(([kind, rate]) => `${kind} ${Math.round((rate ?? 0) * 100)}%`).join(", ")}.`);
+    output.warn(
+      `injecting faults: ${Object.entries(faults)
+        .map(([kind, rate]) => `${kind} ${Math.round((rate ?? 0) * 100)}%`)
+        .join(", ")}.`,
+    );
   }
   output.info(
     output.color.dim(
@@ -103,7 +107,10 @@ export function registerSandbox(program: Command): void {
       collect,
     )
     .option("--guest-space <ids>", "space ids to treat as guest spaces", collect)
-    .option("--faults <rates>", "inject faults: kind:rate pairs of 429, 500, 503, slow, reset, lost (e.g. 429:0.3,503:0.1)")
+    .option(
+      "--faults <rates>",
+      "inject faults: kind:rate pairs of 429, 500, 503, slow, reset, lost (e.g. 429:0.3,503:0.1)",
+    )
     .option("--slow-ms <ms>", "delay of a slow fault (default 3000)")
     .option("-q, --quiet", "print only the listening line and errors")
     .action(async (flags: SandboxFlags) => {
