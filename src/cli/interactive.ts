@@ -221,7 +221,7 @@ export async function confirmWrite(summary: string[], output: Output, path: stri
 }
 
 /** Offers to save the answers (never a secret) so the next run, and CI, need no prompts. */
-export async function offerToSave(config: ConfigFile, path: string | undefined): Promise<boolean> {
+export async function offerToSave(path: string | undefined): Promise<boolean> {
   return confirm({
     message: `Save these answers (no passwords or tokens) to ${path ?? DEFAULT_CONFIG_FILE} for the next run and CI?`,
     default: true,

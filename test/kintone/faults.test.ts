@@ -72,11 +72,17 @@ describe("reads retry transient failures", () => {
       headers: { "retry-after": "0.05" },
     });
     await expect(
-      withRetry(() => ((calls += 1), Promise.reject(error)), {
-        retries: 3,
-        baseMs: 1,
-        onRetry: (_a, d) => delays.push(d),
-      }),
+      withRetry(
+        () => {
+          calls += 1;
+          return Promise.reject(error);
+        },
+        {
+          retries: 3,
+          baseMs: 1,
+          onRetry: (_a, d) => delays.push(d),
+        },
+      ),
     ).rejects.toBe(error);
     expect(calls).toBe(4);
     for (const delay of delays) expect(delay).toBeGreaterThanOrEqual(50);

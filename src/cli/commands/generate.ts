@@ -319,7 +319,7 @@ export async function handleGenerate(
   output.info(
     `${output.color.green("Wrote")} ${shown}: ${result.resources.length} app${result.resources.length === 1 ? "" : "s"} (${appsText}), ${operationCount} operations.`,
   );
-  if (interactive && (await offerToSave(config, loaded.path))) {
+  if (interactive && (await offerToSave(loaded.path))) {
     const target = loaded.path ?? resolve(cwd, DEFAULT_CONFIG_FILE);
     const saved = savedConfig(config, answered, result.resources);
     await writeFileAtomic(target, `${JSON.stringify(saved, null, 2)}\n`);
