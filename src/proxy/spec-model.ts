@@ -26,6 +26,12 @@ export type SpecModel = {
   resources: Resource[];
 };
 
+/**
+ * Field codes reach Kintone queries as they are, so a spec could change a query's structure through them: only
+ * characters a Kintone field code can hold are accepted (no spaces, quotes, parentheses, operators or commas).
+ */
+const SAFE_CODE = /^(\$id|\$revision|[^\s"'()=!<>,\\]{1,128})$/;
+
 function isObject(value: unknown): value is Json {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
@@ -51,6 +57,9 @@ function propertiesOf(schema: Json, schemas: Json, inTable: boolean): Map<string
     if (!isObject(raw)) continue;
     const code = raw["x-kintone-field-code"];
     const type = raw["x-kintone-field-type"];
+    if (typeof code === "string" && !SAFE_CODE.test(code)) {
+      throw new UsageError(`the spec gives property ${name} the field code ${JSON.stringify(code)}, which cannot be a Kintone field code: regenerate the spec.`);
+    }
     if (typeof code !== "string" || typeof type !== "string") {
       if (inTable && name === "id")
         result.set(name, { name, code: "id", type: "__ROW_ID__", readOnly: true, inTable });

@@ -274,3 +274,15 @@ describe("when Kintone fails", () => {
     }
   });
 });
+
+describe("a tampered spec", () => {
+  it("is refused when a field code could change the structure of a Kintone query", async () => {
+    const { readSpecModel } = await import("../../src/proxy/spec-model.js");
+    const { readFile } = await import("node:fs/promises");
+    const { ROOT } = await import("../helpers/cli.js");
+    const spec = JSON.parse(await readFile(`${ROOT}test/fixtures/golden/sample-apps.json`, "utf8"));
+    expect(() => readSpecModel(spec, "ok.json")).not.toThrow();
+    spec.components.schemas.Customer.properties.companyName["x-kintone-field-code"] = 'Company_name = "x" or $id';
+    expect(() => readSpecModel(spec, "bad.json")).toThrow(/cannot be a Kintone field code/);
+  });
+});
