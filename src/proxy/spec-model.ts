@@ -58,7 +58,9 @@ function propertiesOf(schema: Json, schemas: Json, inTable: boolean): Map<string
     const code = raw["x-kintone-field-code"];
     const type = raw["x-kintone-field-type"];
     if (typeof code === "string" && !SAFE_CODE.test(code)) {
-      throw new UsageError(`the spec gives property ${name} the field code ${JSON.stringify(code)}, which cannot be a Kintone field code: regenerate the spec.`);
+      throw new UsageError(
+        `the spec gives property ${name} the field code ${JSON.stringify(code)}, which cannot be a Kintone field code: regenerate the spec.`,
+      );
     }
     if (typeof code !== "string" || typeof type !== "string") {
       if (inTable && name === "id")

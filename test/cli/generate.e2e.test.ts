@@ -293,3 +293,27 @@ describe("bad input: one sentence, the right exit code, no file written", () => 
     );
   });
 });
+
+describe("output for people and for scripts", () => {
+  it("prints progress lines while reading many apps, and a JSON summary with --json", async () => {
+    const { dir, cleanup } = await tempDir();
+    try {
+      await writeSyntheticSnapshot(join(dir, "many"), 40, 2);
+      const plain = await runCli(["generate", "--from", "many", "-o", "a.json"], { cwd: dir });
+      expect(plain.code).toBe(0);
+      expect(plain.stderr).toMatch(
+        /Read 10 of 40 apps\nRead 20 of 40 apps\nRead 30 of 40 apps\nRead 40 of 40 apps/,
+      );
+      const json = await runCli(["generate", "--from", "many", "-o", "b.json", "--json"], { cwd: dir });
+      expect(json.code).toBe(0);
+      expect(json.stderr).toBe("");
+      const summary = JSON.parse(json.stdout);
+      expect(summary).toMatchObject({ output: "b.json", operations: 200, warnings: [] });
+      expect(summary.apps).toHaveLength(40);
+      const quiet = await runCli(["generate", "--from", "many", "-o", "c.json", "-q"], { cwd: dir });
+      expect(quiet.stderr).toBe("");
+    } finally {
+      await cleanup();
+    }
+  });
+});

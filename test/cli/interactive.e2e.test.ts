@@ -168,3 +168,27 @@ describe("interactive generate in a terminal", () => {
     expect(result.stdout).not.toMatch(/\?/);
   });
 });
+
+describe("the app picker with many apps", () => {
+  it("lists every app the account can see, past the 100 of one Kintone call", async () => {
+    const { dir, cleanup } = await tempDir();
+    const { writeSyntheticSnapshot } = await import("../helpers/synthetic.js");
+    await writeSyntheticSnapshot(dir, 130, 2);
+    const many = await createSandbox({ data: dir });
+    try {
+      const pty = new PtySession(["generate"], {
+        cwd: dir,
+        env: { KINTONE_BASE_URL: many.url, KINTONE_USERNAME: "sandbox", KINTONE_PASSWORD: "sandbox" },
+      });
+      await pty.expect(/0 selected, 130 of 130 shown/);
+      pty.send("129");
+      await pty.expect(/Filter: 129[\s\S]*1 of 130 shown/);
+      pty.send(KEYS.ctrlC);
+      expect(await pty.exit).toBe(130);
+      expect(many.stats().byEndpoint["GET apps"]).toBe(2);
+    } finally {
+      await many.close();
+      await cleanup();
+    }
+  });
+});

@@ -282,7 +282,31 @@ describe("a tampered spec", () => {
     const { ROOT } = await import("../helpers/cli.js");
     const spec = JSON.parse(await readFile(`${ROOT}test/fixtures/golden/sample-apps.json`, "utf8"));
     expect(() => readSpecModel(spec, "ok.json")).not.toThrow();
-    spec.components.schemas.Customer.properties.companyName["x-kintone-field-code"] = 'Company_name = "x" or $id';
+    spec.components.schemas.Customer.properties.companyName["x-kintone-field-code"] =
+      'Company_name = "x" or $id';
     expect(() => readSpecModel(spec, "bad.json")).toThrow(/cannot be a Kintone field code/);
+  });
+});
+
+describe("under load", () => {
+  it("never runs more Kintone calls than configured, and answers 503 with Retry-After when its queue is full", async () => {
+    const h = await startHarness(SAMPLE_APPS_DIR, {
+      sandbox: { latencyMs: 200 },
+      proxy: { maxKintoneConcurrency: 2, maxQueue: 2 },
+    });
+    try {
+      const results = await Promise.all(Array.from({ length: 8 }, () => h.call("GET", "/customers?$top=1")));
+      const statuses = results.map((r) => r.status).sort();
+      expect(statuses.filter((s) => s === 200)).toHaveLength(4);
+      const busy = results.filter((r) => r.status === 503);
+      expect(busy).toHaveLength(4);
+      for (const r of busy) {
+        expect(r.body.error.code).toBe("ProxyBusy");
+        expect(r.headers.get("retry-after")).toBe("1");
+      }
+      expect(h.sandbox.stats().maxInFlight).toBeLessThanOrEqual(2);
+    } finally {
+      await h.close();
+    }
   });
 });

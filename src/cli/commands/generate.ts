@@ -215,7 +215,7 @@ export async function handleGenerate(
   const previous = read?.text !== undefined ? { text: read.text } : undefined;
 
   output.info(output.color.dim(`Reading app metadata from ${source.origin}…`));
-  const progress = createProgress(output, appIds.length);
+  const progress = createProgress(output);
   const base = await readBaseSpec();
   const build = (apps: ConfigFile["apps"]) =>
     generateSpec({
@@ -380,11 +380,12 @@ function savedConfig(
 }
 
 /** Progress while reading many apps: a counter on a terminal, plain lines every 25% elsewhere. */
-function createProgress(output: Output, total: number): ((done: number, all: number) => void) | undefined {
-  if (output.quiet || total < 10) return undefined;
+function createProgress(output: Output): ((done: number, all: number) => void) | undefined {
+  if (output.quiet) return undefined;
   const tty = process.stderr.isTTY === true;
   let lastQuarter = 0;
   return (done, all) => {
+    if (all < 10) return;
     if (tty) {
       process.stderr.write(`\r${output.color.dim(`Read ${done} of ${all} apps`)}${done === all ? "\n" : ""}`);
     } else {
