@@ -1,6 +1,7 @@
-import { access, readdir, stat } from "node:fs/promises";
+import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { SnapshotError } from "../errors.js";
+import { exists } from "../util/fs.js";
 import { JsonSyntaxError, readJsonFile } from "../util/json-file.js";
 import { MetadataShapeError, normalizeApp, normalizeFormFields } from "./normalize.js";
 import { type AppMetadata, compareAppIds, type MetadataSource, type ReadOptions } from "./types.js";
@@ -12,15 +13,6 @@ export const SNAPSHOT_FILES = {
   layout: "form-layout.json",
   records: "records.json",
 } as const;
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Reads one JSON file of a snapshot, turning every failure into a SnapshotError that names the file. */
 async function readSnapshotJson(path: string): Promise<unknown> {

@@ -1,29 +1,14 @@
-import { spawn } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { KintoneRestAPIClient } from "@kintone/rest-api-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BIN, cleanEnv, runCli, tempDir } from "../helpers/cli.js";
+import { runCli, startCli, tempDir } from "../helpers/cli.js";
 
-/** Starts `kintone-openapi sandbox` and resolves once it prints its listening line. */
-function startSandbox(args: string[], cwd: string) {
-  const child = spawn(process.execPath, [BIN, "sandbox", ...args], { cwd, env: cleanEnv() });
-  let stdout = "";
-  let stderr = "";
-  child.stderr.on("data", (c: Buffer) => {
-    stderr += c;
+const startSandbox = (args: string[], cwd: string) =>
+  startCli(["sandbox", ...args], {
+    cwd,
+    ready: /^kintone-openapi sandbox listening on (http:\/\/localhost:\d+)$/m,
   });
-  const url = new Promise<string>((resolve, reject) => {
-    child.stdout.on("data", (c: Buffer) => {
-      stdout += c;
-      const match = /^kintone-openapi sandbox listening on (http:\/\/localhost:\d+)$/m.exec(stdout);
-      if (match) resolve(match[1] as string);
-    });
-    child.on("exit", () => reject(new Error(`sandbox exited early: ${stderr}`)));
-  });
-  const exit = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return { child, url, exit, output: () => ({ stdout, stderr }) };
-}
 
 describe("kintone-openapi sandbox (built CLI)", () => {
   let dir: string;

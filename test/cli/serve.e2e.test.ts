@@ -1,30 +1,17 @@
-import { spawn } from "node:child_process";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSandbox, type Sandbox } from "../../src/sandbox/server.js";
-import { BIN, cleanEnv, ROOT, runCli, tempDir } from "../helpers/cli.js";
+import { ROOT, runCli, startCli, tempDir } from "../helpers/cli.js";
 
 const SPEC = join(ROOT, "test/fixtures/golden/sample-apps.json");
 
-function startServe(args: string[], env: Record<string, string>, cwd: string) {
-  const child = spawn(process.execPath, [BIN, "serve", ...args], { cwd, env: cleanEnv(env) });
-  let stdout = "";
-  let stderr = "";
-  child.stderr.on("data", (c: Buffer) => {
-    stderr += c;
+const startServe = (args: string[], env: Record<string, string>, cwd: string) =>
+  startCli(["serve", ...args], {
+    cwd,
+    env,
+    ready: /^kintone-openapi serve listening on (http:\/\/[^\s]+)$/m,
   });
-  const url = new Promise<string>((resolve, reject) => {
-    child.stdout.on("data", (c: Buffer) => {
-      stdout += c;
-      const match = /^kintone-openapi serve listening on (http:\/\/[^\s]+)$/m.exec(stdout);
-      if (match) resolve(match[1] as string);
-    });
-    child.on("exit", () => reject(new Error(`serve exited early: ${stderr}`)));
-  });
-  const exit = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return { child, url, exit, output: () => ({ stdout, stderr }) };
-}
 
 describe("kintone-openapi serve (built CLI)", () => {
   let sandbox: Sandbox;

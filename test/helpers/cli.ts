@@ -48,3 +48,29 @@ export async function tempDir(): Promise<{ dir: string; cleanup: () => Promise<v
   const dir = await mkdtemp(join(tmpdir(), "kintone-openapi-test-"));
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
+
+/**
+ * Starts a long-running command of the built CLI (sandbox, serve, demo) and resolves `url` once it prints the line
+ * matching `ready` (its first group is the URL).
+ */
+export function startCli(
+  args: readonly string[],
+  options: { cwd: string; env?: Record<string, string>; ready: RegExp },
+) {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, env: cleanEnv(options.env) });
+  let stdout = "";
+  let stderr = "";
+  child.stderr.on("data", (c: Buffer) => {
+    stderr += c;
+  });
+  const url = new Promise<string>((resolve, reject) => {
+    child.stdout.on("data", (c: Buffer) => {
+      stdout += c;
+      const match = options.ready.exec(stdout);
+      if (match) resolve(match[1] as string);
+    });
+    child.on("exit", () => reject(new Error(`${args[0]} exited early: ${stderr}`)));
+  });
+  const exit = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return { child, url, exit, output: () => ({ stdout, stderr }) };
+}

@@ -1,22 +1,14 @@
-import { access, mkdir, readFile } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { type Command, Option } from "commander";
 import { DEFAULT_CONFIG_FILE } from "../../config/load-config.js";
 import { UsageError } from "../../errors.js";
 import { TEMPLATES_DIR } from "../../templates.js";
 import { writeFileAtomic } from "../../util/atomic-write.js";
+import { exists } from "../../util/fs.js";
 import { createOutput } from "../output.js";
 
 export const WORKFLOW_PATH = ".github/workflows/kintone-openapi.yml";
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** `kintone-openapi init`: a commented starting config, and with --ci github a GitHub Actions workflow. */
 export async function handleInit(
