@@ -1,9 +1,9 @@
 // Proxy benchmarks (issue #5), run by bench/run.js: latency and throughput against direct Kintone (sandbox) calls,
 // and deep paging (Kintone calls made, proxy peak RSS). Loopback only; every loop is bounded.
 import { spawn } from "node:child_process";
-import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import autocannon from "autocannon";
+import { writeApp } from "./synthetic.js";
 
 const KEY = "bench-key";
 
@@ -85,13 +85,8 @@ function cannon(options) {
   });
 }
 
-/** Writes a one-app snapshot with a few fields and no records (the records are added through the API). */
+/** A one-app snapshot with a few fields and no records (the records are added through the API). */
 async function pagingApp(dir) {
-  await mkdir(join(dir, "1"), { recursive: true });
-  await writeFile(
-    join(dir, "1/app.json"),
-    JSON.stringify({ appId: "1", code: "", name: "Events", description: "", spaceId: null, threadId: null }),
-  );
   const text = (code) => ({
     type: "SINGLE_LINE_TEXT",
     code,
@@ -103,25 +98,16 @@ async function pagingApp(dir) {
     maxLength: "",
     expression: "",
   });
-  await writeFile(
-    join(dir, "1/form-fields.json"),
-    JSON.stringify({
-      properties: {
-        Title: text("Title"),
-        Place: text("Place"),
-        Seats: {
-          type: "NUMBER",
-          code: "Seats",
-          label: "Seats",
-          required: false,
-          defaultValue: "",
-          minValue: "",
-          maxValue: "",
-        },
-      },
-      revision: "1",
-    }),
-  );
+  const seats = {
+    type: "NUMBER",
+    code: "Seats",
+    label: "Seats",
+    required: false,
+    defaultValue: "",
+    minValue: "",
+    maxValue: "",
+  };
+  await writeApp(dir, 1, "Events", { Title: text("Title"), Place: text("Place"), Seats: seats });
 }
 
 export async function run({ root, work, record, probe }) {

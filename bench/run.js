@@ -6,6 +6,7 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { cpus, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { writeSyntheticSnapshot } from "./synthetic.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const BIN = join(ROOT, "bin/kintone-openapi.js");
@@ -15,50 +16,6 @@ const results = [];
 function record(name, figures, target, met) {
   results.push({ name, figures, target, met });
   console.log(`${met ? "✔" : "✖"} ${name}: ${figures} (target: ${target})`);
-}
-
-/** Writes a synthetic snapshot: `apps` apps × `fields` fields, every common field type in turn. */
-async function synthetic(dir, apps, fields) {
-  const kinds = [
-    "SINGLE_LINE_TEXT",
-    "NUMBER",
-    "DATE",
-    "DROP_DOWN",
-    "CHECK_BOX",
-    "MULTI_LINE_TEXT",
-    "DATETIME",
-    "USER_SELECT",
-    "LINK",
-    "TIME",
-  ];
-  for (let a = 1; a <= apps; a++) {
-    const properties = {
-      Record_number: { type: "RECORD_NUMBER", code: "Record_number", label: "Record number", noLabel: false },
-    };
-    for (let f = 0; f < fields; f++) {
-      const type = kinds[f % kinds.length];
-      const code = `Field_${f}_${type.toLowerCase()}`;
-      const field = { type, code, label: `Field ${f}`, noLabel: false, required: f % 7 === 0 };
-      if (type === "DROP_DOWN" || type === "CHECK_BOX") {
-        field.options = { Alpha: { label: "Alpha", index: "0" }, Beta: { label: "Beta", index: "1" } };
-        field.defaultValue = type === "CHECK_BOX" ? [] : "";
-      }
-      properties[code] = field;
-    }
-    await mkdir(join(dir, String(a)), { recursive: true });
-    await writeFile(
-      join(dir, String(a), "app.json"),
-      JSON.stringify({
-        appId: String(a),
-        code: "",
-        name: `Bench app ${a}`,
-        description: "",
-        spaceId: null,
-        threadId: null,
-      }),
-    );
-    await writeFile(join(dir, String(a), "form-fields.json"), JSON.stringify({ properties, revision: "1" }));
-  }
 }
 
 /** Runs the built CLI; returns wall time (ms) and peak RSS (MB). */
@@ -99,8 +56,8 @@ async function best(times, fn) {
 async function benchGenerate(work) {
   const small = join(work, "apps-20");
   const large = join(work, "apps-200");
-  await synthetic(small, 20, 100);
-  await synthetic(large, 200, 100);
+  await writeSyntheticSnapshot(small, 20, 100);
+  await writeSyntheticSnapshot(large, 200, 100);
   // A 200-app spec is about 25 MB, over Salesforce's 10 MB: generate refuses it unless that rule is re-graded.
   // The bench re-grades it, for both runs, to measure generation itself.
   await writeFile(
