@@ -15,12 +15,6 @@ import { NAME_PATTERN } from "../spec/names.js";
 import type { Output } from "./output.js";
 import { searchCheckbox } from "./prompts/search-checkbox.js";
 
-/** Interactive only on a terminal, outside CI, and unless --no-interactive (design.md §2, §7). */
-export function isInteractive(flags: { interactive?: boolean }, env: Env): boolean {
-  const ci = env.CI !== undefined && env.CI !== "" && env.CI !== "false" && env.CI !== "0";
-  return flags.interactive !== false && process.stdin.isTTY === true && process.stdout.isTTY === true && !ci;
-}
-
 /** Codes that mean "these credentials are wrong": asked again rather than exiting. */
 const LOGIN_CODES = new Set(["CB_WA01", "CB_AU01", "GAIA_IA02", "CB_OA01"]);
 

@@ -9,76 +9,91 @@ const BACKSLASH = 0x5c;
 class NotJson extends Error {}
 
 /**
- * Visits the string values of a JSON document held in a Buffer, with the path of keys above each, without
- * building the document or decoding the text: a 25 MB spec is scanned in one pass with next to no allocation.
- * `want(key)` says which keys' values to report (only those strings are decoded).
+ * Visits the string values of a JSON document fed to it in chunks, with the path of keys above each, without
+ * building the document or holding the whole text: a 25 MB spec is scanned as it is read, with next to no memory.
+ * `want(key)` says which keys' values to report (only those strings, and keys, are decoded).
  */
-function scanStrings(
-  bytes: Uint8Array,
-  want: (key: string) => boolean,
-  onValue: (path: readonly string[], value: string) => void,
-): void {
-  const path: string[] = [];
+class StringScanner {
+  private readonly path: string[] = [];
   /** Open containers; an object frame knows whether the next string is a key and whether its key is on `path`. */
-  const stack: Array<{ object: boolean; expectKey: boolean; hasKey: boolean }> = [];
-  let i = 0;
-  const n = bytes.length;
-  const readString = (decode: boolean): string | undefined => {
-    const start = ++i; // after the opening quote
-    let escaped = false;
-    for (; i < n; i++) {
-      const byte = bytes[i] as number;
-      if (byte === BACKSLASH) {
-        escaped = true;
-        i++;
-      } else if (byte === QUOTE) break;
+  private readonly stack: Array<{ object: boolean; expectKey: boolean; hasKey: boolean }> = [];
+  private inString = false;
+  private isKey = false;
+  private decode = false;
+  private escaped = false;
+  private pendingEscape = false;
+  private parts: Buffer[] = [];
+  private sawContent = false;
+
+  constructor(
+    private readonly want: (key: string) => boolean,
+    private readonly onValue: (path: readonly string[], value: string) => void,
+  ) {}
+
+  feed(chunk: Uint8Array): void {
+    const n = chunk.length;
+    let segment = 0;
+    for (let i = 0; i < n; i++) {
+      const byte = chunk[i] as number;
+      if (this.inString) {
+        if (this.pendingEscape) {
+          this.pendingEscape = false;
+        } else if (byte === BACKSLASH) {
+          this.escaped = true;
+          this.pendingEscape = true;
+        } else if (byte === QUOTE) {
+          if (this.decode) this.parts.push(Buffer.from(chunk.subarray(segment, i)));
+          this.finishString();
+        }
+        continue;
+      }
+      const top = this.stack[this.stack.length - 1];
+      if (byte === 0x7b || byte === 0x5b) {
+        this.sawContent = true;
+        this.stack.push({ object: byte === 0x7b, expectKey: byte === 0x7b, hasKey: false });
+      } else if (byte === 0x7d || byte === 0x5d) {
+        const closed = this.stack.pop();
+        if (closed === undefined || closed.object !== (byte === 0x7d)) throw new NotJson();
+        if (closed.hasKey) this.path.pop();
+      } else if (byte === 0x2c) {
+        if (top?.object) {
+          top.expectKey = true;
+          if (top.hasKey) this.path.pop();
+          top.hasKey = false;
+        }
+      } else if (byte === QUOTE) {
+        this.sawContent = true;
+        this.inString = true;
+        this.isKey = top?.object === true && top.expectKey;
+        this.decode =
+          this.isKey || (top?.object === true && this.want(this.path[this.path.length - 1] ?? ""));
+        this.escaped = false;
+        this.parts = [];
+        segment = i + 1;
+      } else if (byte !== 0x20 && byte !== 0x0a && byte !== 0x0d && byte !== 0x09) {
+        this.sawContent = true;
+      }
     }
-    if (i >= n) throw new NotJson();
-    const end = i++;
-    if (!decode) return undefined;
-    const raw = Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString("utf8");
-    return escaped ? (JSON.parse(`"${raw}"`) as string) : raw;
-  };
-  while (i < n) {
-    const byte = bytes[i] as number;
-    const top = stack[stack.length - 1];
-    if (byte === 0x7b || byte === 0x5b) {
-      stack.push({ object: byte === 0x7b, expectKey: byte === 0x7b, hasKey: false });
-      i++;
-    } else if (byte === 0x7d || byte === 0x5d) {
-      const closed = stack.pop();
-      if (closed === undefined || closed.object !== (byte === 0x7d)) throw new NotJson();
-      if (closed.hasKey) path.pop();
-      i++;
-    } else if (byte === 0x2c) {
-      if (top?.object) {
-        top.expectKey = true;
-        if (top.hasKey) path.pop();
-        top.hasKey = false;
-      }
-      i++;
-    } else if (byte === 0x3a) {
-      i++;
-    } else if (byte === QUOTE) {
-      if (top?.object && top.expectKey) {
-        path.push(readString(true) as string);
-        top.expectKey = false;
-        top.hasKey = true;
-      } else {
-        const key = path[path.length - 1] ?? "";
-        const value = readString(top?.object === true && want(key));
-        if (value !== undefined) onValue(path, value);
-      }
+    if (this.inString && this.decode) this.parts.push(Buffer.from(chunk.subarray(segment, n)));
+  }
+
+  private finishString(): void {
+    this.inString = false;
+    const top = this.stack[this.stack.length - 1];
+    if (!this.decode) return;
+    const raw = Buffer.concat(this.parts).toString("utf8");
+    const value = this.escaped ? (JSON.parse(`"${raw}"`) as string) : raw;
+    if (this.isKey && top !== undefined) {
+      this.path.push(value);
+      top.expectKey = false;
+      top.hasKey = true;
     } else {
-      i++; // whitespace, numbers, true/false/null
+      this.onValue(this.path, value);
     }
   }
-  if (
-    stack.length !== 0 ||
-    n === 0 ||
-    bytes.every((b) => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09)
-  ) {
-    throw new NotJson();
+
+  end(): void {
+    if (this.inString || this.stack.length !== 0 || !this.sawContent) throw new NotJson();
   }
 }
 
@@ -88,13 +103,12 @@ function scanStrings(
  * parsed into objects, so a large previous spec costs next to no memory. Anything unrecognisable is skipped;
  * a text that is not JSON gives undefined.
  */
-export function readPinnedNames(bytes: Uint8Array): PinnedNames | undefined {
+export function readPinnedNames(bytes: Uint8Array | Iterable<Uint8Array>): PinnedNames | undefined {
   const schemaApp = new Map<string, string>();
   const schemaFields: Array<{ schema: string; property: string; code: string }> = [];
   const operations = new Map<string, { appId?: string; kind?: string; id?: string }>();
   try {
-    scanStrings(
-      bytes,
+    const scanner = new StringScanner(
       (key) => KEPT.has(key),
       (path, value) => {
         const key = path[path.length - 1] as string;
@@ -113,6 +127,9 @@ export function readPinnedNames(bytes: Uint8Array): PinnedNames | undefined {
         }
       },
     );
+    const chunks = bytes instanceof Uint8Array ? [bytes] : bytes;
+    for (const chunk of chunks) scanner.feed(chunk);
+    scanner.end();
   } catch (error) {
     if (error instanceof NotJson || error instanceof SyntaxError) return undefined;
     throw error;

@@ -1,6 +1,9 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, open, rename, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
+
+/** Characters written at a time for large files. */
+const CHUNK = 1 << 20;
 
 /**
  * Writes a file atomically: a temp file in the same directory, then a rename, so a reader (or a crash)
@@ -10,7 +13,18 @@ export async function writeFileAtomic(path: string, content: string): Promise<vo
   const dir = dirname(path);
   const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
   try {
-    await writeFile(temp, content, { encoding: "utf8", flag: "wx" });
+    if (content.length <= CHUNK) {
+      await writeFile(temp, content, { encoding: "utf8", flag: "wx" });
+    } else {
+      // Large specs are written a slice at a time, so no second copy of the whole text is made as one buffer.
+      const file = await open(temp, "wx");
+      try {
+        for (let at = 0; at < content.length; at += CHUNK)
+          await file.write(content.slice(at, at + CHUNK), null, "utf8");
+      } finally {
+        await file.close();
+      }
+    }
     await rename(temp, path);
   } catch (error) {
     await rm(temp, { force: true });

@@ -48,6 +48,17 @@ describe("readPinnedNames", () => {
     });
   });
 
+  it.each([1, 3, 7, 4096])("gives the same names when the text arrives in %i-byte chunks", async (size) => {
+    const whole = await readFile(join(ROOT, "test/fixtures/golden/sample-apps.json"));
+    // Chunks split multibyte characters (the Japanese field codes) and escapes at every possible place.
+    const chunks = function* () {
+      for (let at = 0; at < whole.length; at += size) yield whole.subarray(at, at + size);
+    };
+    const expected = readPinnedNames(whole);
+    expect(expected?.size).toBeGreaterThan(0);
+    expect(readPinnedNames(chunks())).toEqual(expected);
+  });
+
   it.each(["", "{", '{"a": [1, 2}', '{"a": "unterminated'])(
     "gives undefined for text that is not JSON: %j",
     (text) => {

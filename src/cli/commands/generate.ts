@@ -19,21 +19,12 @@ import { generateSpec } from "../../spec/generate.js";
 import { readPinnedNames } from "../../spec/pinned.js";
 import { readBaseSpec, SAMPLE_APPS_DIR } from "../../templates.js";
 import { writeFileAtomic } from "../../util/atomic-write.js";
+import { readChunks } from "../../util/fs.js";
 import { type Change, diffDocuments } from "../../validate/diff.js";
 import { addConnectionOptions, collect } from "../connection-options.js";
-import {
-  askApps,
-  askConnection,
-  askNames,
-  askOperations,
-  askOutput,
-  askProxyUrl,
-  confirmWrite,
-  isInteractive,
-  offerToSave,
-} from "../interactive.js";
 import { createOutput, type Output } from "../output.js";
 import { printChanges } from "../report.js";
+import { isInteractive } from "../tty.js";
 
 export const DEFAULT_PROXY_URL = "http://localhost:8080";
 export const DEFAULT_OUTPUT = "kintone-openapi.json";
@@ -98,17 +89,24 @@ async function readPrevious(
   output: Output,
   keepText: boolean,
 ): Promise<{ text?: string; pinned?: PinnedNames } | undefined> {
-  let bytes: Buffer;
+  // --check needs the old text anyway; otherwise the file is scanned in chunks and never held whole.
+  let text: string | undefined;
+  let pinned: PinnedNames | undefined;
   try {
-    bytes = await readFile(path);
+    if (keepText) {
+      text = await readFile(path, "utf8");
+      pinned = readPinnedNames(Buffer.from(text));
+    } else {
+      await access(path, constants.R_OK);
+      pinned = readPinnedNames(readChunks(path));
+    }
   } catch {
     return undefined;
   }
-  const pinned = readPinnedNames(bytes);
   if (pinned === undefined) {
     output.warn(`${path} is not valid JSON, so names from it cannot be kept; they are derived afresh.`);
   }
-  return { ...(keepText ? { text: bytes.toString("utf8") } : {}), ...(pinned ? { pinned } : {}) };
+  return { ...(text !== undefined ? { text } : {}), ...(pinned ? { pinned } : {}) };
 }
 
 /** Picks the metadata source; the Kintone client is loaded only when Kintone is read (it is slow to load). */
@@ -142,6 +140,8 @@ export async function handleGenerate(
   if (loaded.path !== undefined)
     output.info(output.color.dim(`Using ${relative(cwd, loaded.path) || loaded.path}`));
   const interactive = isInteractive(flags, env) && !flags.stdout && !flags.check && !flags.json;
+  // The prompt library is loaded only when there is someone to prompt.
+  const ask = interactive ? await import("../interactive.js") : undefined;
   const answered: {
     connection?: ConnectionOptions;
     appIds?: string[];
@@ -152,9 +152,9 @@ export async function handleGenerate(
 
   let source: MetadataSource;
   let live: boolean;
-  if (interactive && !flags.demo && flags.from === undefined) {
+  if (ask !== undefined && !flags.demo && flags.from === undefined) {
     const { LiveMetadataSource } = await import("../../kintone/live-source.js");
-    const asked = await askConnection(
+    const asked = await ask.askConnection(
       flags,
       env,
       config,
@@ -164,7 +164,7 @@ export async function handleGenerate(
     source = asked.source;
     live = true;
     answered.connection = asked.connection;
-    if (flags.app === undefined && config.apps === undefined) answered.appIds = await askApps(asked.apps);
+    if (flags.app === undefined && config.apps === undefined) answered.appIds = await ask.askApps(asked.apps);
   } else {
     ({ source, live } = await chooseSource(flags, env, config, cwd));
   }
@@ -186,11 +186,11 @@ export async function handleGenerate(
       : config.operations !== undefined
         ? parseOperations(config.operations, "operations in the config file")
         : [...OPERATIONS];
-  if (interactive && flags.operations === undefined && config.operations === undefined)
-    operations = answered.operations = await askOperations();
+  if (ask !== undefined && flags.operations === undefined && config.operations === undefined)
+    operations = answered.operations = await ask.askOperations();
   const proxy = pick(flags.proxyUrl, env.KINTONE_OPENAPI_PROXY_URL, config.proxyUrl, DEFAULT_PROXY_URL);
-  if (interactive && proxy.source === "default")
-    proxy.value = answered.proxyUrl = await askProxyUrl(DEFAULT_PROXY_URL);
+  if (ask !== undefined && proxy.source === "default")
+    proxy.value = answered.proxyUrl = await ask.askProxyUrl(DEFAULT_PROXY_URL);
   const proxyUrl = checkProxyUrl(
     proxy.value,
     proxy.source === "flag"
@@ -200,8 +200,8 @@ export async function handleGenerate(
         : "proxyUrl",
   );
   let shown = flags.output ?? config.output ?? DEFAULT_OUTPUT;
-  if (interactive && flags.output === undefined && config.output === undefined) {
-    shown = answered.output = await askOutput(
+  if (ask !== undefined && flags.output === undefined && config.output === undefined) {
+    shown = answered.output = await ask.askOutput(
       DEFAULT_OUTPUT,
       async (path) => (await readPrevious(resolve(cwd, path), output, false)) !== undefined,
     );
@@ -235,9 +235,9 @@ export async function handleGenerate(
       ...(config.validate?.rules !== undefined ? { levels: config.validate.rules } : {}),
     });
   let result = await build(config.apps);
-  if (interactive && result.invented.length > 0) {
+  if (ask !== undefined && result.invented.length > 0) {
     // Japanese codes the tool could not spell: let the person name them, then build again with those names.
-    const names = await askNames(result.invented, (appId) => takenNames(result.document, appId));
+    const names = await ask.askNames(result.invented, (appId) => takenNames(result.document, appId));
     const apps = { ...config.apps };
     for (const [appId, fields] of Object.entries(names))
       apps[appId] = { ...apps[appId], fields: { ...apps[appId]?.fields, ...fields } };
@@ -282,33 +282,33 @@ export async function handleGenerate(
     output.out(result.text);
     return 0;
   }
-  if (interactive) {
+  // From here on only the text is written: let the document (tens of MB for hundreds of apps) be freed first.
+  const { text, resources, warnings, problems } = result;
+  result = undefined as never;
+  if (ask !== undefined) {
     const summary = [
       "",
       output.color.bold("Summary"),
       `  Apps        ${appsText}`,
       `  Operations  ${operationCount} (${operations.join(", ")})`,
       `  Server      ${proxyUrl}`,
-      `  Spec        ${shown} (${(result.text.length / 1024).toFixed(0)} KiB, ${result.warnings.length + result.problems.length} warnings)`,
+      `  Spec        ${shown} (${(text.length / 1024).toFixed(0)} KiB, ${warnings.length + problems.length} warnings)`,
       "",
     ];
-    if (!(await confirmWrite(summary, output, shown))) {
+    if (!(await ask.confirmWrite(summary, output, shown))) {
       output.info("Nothing was written.");
       return 0;
     }
   }
-  await writeFileAtomic(outputPath, result.text);
+  await writeFileAtomic(outputPath, text);
   if (flags.json) {
     output.out(
       JSON.stringify(
         {
           output: shown,
-          apps: result.resources,
+          apps: resources,
           operations: operationCount,
-          warnings: [
-            ...result.warnings,
-            ...result.problems.map((p) => `${p.message} (${p.pointer}) [${p.ruleId}]`),
-          ],
+          warnings: [...warnings, ...problems.map((p) => `${p.message} (${p.pointer}) [${p.ruleId}]`)],
         },
         null,
         2,
@@ -317,11 +317,11 @@ export async function handleGenerate(
     return 0;
   }
   output.info(
-    `${output.color.green("Wrote")} ${shown}: ${result.resources.length} app${result.resources.length === 1 ? "" : "s"} (${appsText}), ${operationCount} operations.`,
+    `${output.color.green("Wrote")} ${shown}: ${resources.length} app${resources.length === 1 ? "" : "s"} (${appsText}), ${operationCount} operations.`,
   );
-  if (interactive && (await offerToSave(loaded.path))) {
+  if (ask !== undefined && (await ask.offerToSave(loaded.path))) {
     const target = loaded.path ?? resolve(cwd, DEFAULT_CONFIG_FILE);
-    const saved = savedConfig(config, answered, result.resources);
+    const saved = savedConfig(config, answered, resources);
     await writeFileAtomic(target, `${JSON.stringify(saved, null, 2)}\n`);
     output.info(
       `${output.color.green("Saved")} ${relative(cwd, target) || target}: the next run (and CI, with the secrets in its environment) needs no prompts.`,
