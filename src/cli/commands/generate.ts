@@ -15,7 +15,7 @@ import type { ConnectionOptions } from "../../kintone/connection.js";
 import { SnapshotMetadataSource } from "../../kintone/snapshot-source.js";
 import type { MetadataSource } from "../../kintone/types.js";
 import { OPERATIONS, type Operation, type PinnedNames } from "../../spec/build-document.js";
-import { generateSpec } from "../../spec/generate.js";
+import { generateSpec, serializeChunks, serializedLength } from "../../spec/generate.js";
 import { readPinnedNames } from "../../spec/pinned.js";
 import { readBaseSpec, SAMPLE_APPS_DIR } from "../../templates.js";
 import { writeFileAtomic } from "../../util/atomic-write.js";
@@ -282,8 +282,8 @@ export async function handleGenerate(
     output.out(result.text);
     return 0;
   }
-  // From here on only the text is written: let the document (tens of MB for hundreds of apps) be freed first.
-  const { text, resources, warnings, problems } = result;
+  // Written from the document in pieces: the text of a large spec (tens of MB) is never held whole.
+  const { document, resources, warnings, problems } = result;
   result = undefined as never;
   if (ask !== undefined) {
     const summary = [
@@ -292,7 +292,7 @@ export async function handleGenerate(
       `  Apps        ${appsText}`,
       `  Operations  ${operationCount} (${operations.join(", ")})`,
       `  Server      ${proxyUrl}`,
-      `  Spec        ${shown} (${(text.length / 1024).toFixed(0)} KiB, ${warnings.length + problems.length} warnings)`,
+      `  Spec        ${shown} (${(serializedLength(document) / 1024).toFixed(0)} KiB, ${warnings.length + problems.length} warnings)`,
       "",
     ];
     if (!(await ask.confirmWrite(summary, output, shown))) {
@@ -300,7 +300,7 @@ export async function handleGenerate(
       return 0;
     }
   }
-  await writeFileAtomic(outputPath, text);
+  await writeFileAtomic(outputPath, serializeChunks(document));
   if (flags.json) {
     output.out(
       JSON.stringify(
