@@ -51,13 +51,15 @@ export async function tempDir(): Promise<{ dir: string; cleanup: () => Promise<v
 
 /**
  * Starts a long-running command of the built CLI (sandbox, serve, demo) and resolves `url` once it prints the line
- * matching `ready` (its first group is the URL).
+ * matching `ready` (its first group is the URL). `bin` runs another executable instead (an installed package's).
  */
 export function startCli(
   args: readonly string[],
-  options: { cwd: string; env?: Record<string, string>; ready: RegExp },
+  options: { cwd: string; env?: Record<string, string>; ready: RegExp; bin?: string },
 ) {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, env: cleanEnv(options.env) });
+  const [command, argv] =
+    options.bin === undefined ? [process.execPath, [BIN, ...args]] : [options.bin, [...args]];
+  const child = spawn(command, argv, { cwd: options.cwd, env: cleanEnv(options.env) });
   let stdout = "";
   let stderr = "";
   child.stderr.on("data", (c: Buffer) => {

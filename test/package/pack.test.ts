@@ -1,11 +1,11 @@
-import { execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSandbox, type Sandbox } from "../../src/sandbox/server.js";
-import { cleanEnv, ROOT, tempDir } from "../helpers/cli.js";
+import { cleanEnv, ROOT, startCli, tempDir } from "../helpers/cli.js";
 
 const run = promisify(execFile);
 
@@ -97,30 +97,26 @@ describe("the npm package", { timeout: 240_000 }, () => {
   });
 
   it("serves the spec from the installed package", async () => {
-    const child = spawn(bin, ["serve", "--spec", "kintone-openapi.json", "--port", "0"], {
+    const {
+      child,
+      url: ready,
+      exit,
+    } = startCli(["serve", "--spec", "kintone-openapi.json", "--port", "0"], {
+      bin,
       cwd: join(dir, "app"),
-      env: cleanEnv({
+      env: {
         KINTONE_BASE_URL: sandbox.url,
         KINTONE_USERNAME: "sandbox",
         KINTONE_PASSWORD: "sandbox",
         KINTONE_OPENAPI_API_KEYS: "pkg-key",
-      }),
+      },
+      ready: /listening on (\S+)/,
     });
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = "";
-      child.stdout.on("data", (c: Buffer) => {
-        out += c;
-        const match = /listening on (\S+)/.exec(out);
-        if (match) resolve(match[1] as string);
-      });
-      child.on("exit", (code) => reject(new Error(`serve exited ${code}`)));
-    });
+    const url = await ready;
     const response = await fetch(`${url}/customers?$top=2`, { headers: { "x-api-key": "pkg-key" } });
     expect(response.status).toBe(200);
     expect((await response.json()).value).toHaveLength(2);
     expect((await fetch(`${url}/docs/swagger-ui-bundle.js`)).status).toBe(200);
-    child.removeAllListeners("exit");
-    const exit = new Promise((resolve) => child.on("exit", resolve));
     child.kill("SIGTERM");
     expect(await exit).toBe(0);
   });

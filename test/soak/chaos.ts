@@ -1,9 +1,8 @@
-import { spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { KintoneRestAPIClient } from "@kintone/rest-api-client";
 import { createSandbox } from "../../src/sandbox/server.js";
-import { BIN, cleanEnv, ROOT } from "../helpers/cli.js";
+import { ROOT, startCli } from "../helpers/cli.js";
 import { seeded } from "../helpers/seeded.js";
 
 export type ChaosReport = {
@@ -46,10 +45,8 @@ export async function runChaos(options: {
     slowMs: 400,
     random: seeded(options.seed ?? 1),
   });
-  const child = spawn(
-    process.execPath,
+  const { child, url: ready } = startCli(
     [
-      BIN,
       "serve",
       "--spec",
       join(ROOT, "test/fixtures/golden/sample-apps.json"),
@@ -60,23 +57,17 @@ export async function runChaos(options: {
       "8",
     ],
     {
-      env: cleanEnv({
+      cwd: ROOT,
+      env: {
         KINTONE_BASE_URL: sandbox.url,
         KINTONE_USERNAME: "sandbox",
         KINTONE_PASSWORD: "sandbox",
         KINTONE_OPENAPI_API_KEYS: KEY,
-      }),
+      },
+      ready: /listening on (\S+)/,
     },
   );
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = "";
-    child.stdout.on("data", (c: Buffer) => {
-      out += c;
-      const match = /listening on (\S+)/.exec(out);
-      if (match) resolve(match[1] as string);
-    });
-    child.on("exit", (code) => reject(new Error(`serve exited ${code}`)));
-  });
+  const url = await ready;
   const report: ChaosReport = {
     durationMs: options.durationMs,
     requests: 0,
