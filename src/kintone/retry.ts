@@ -10,6 +10,8 @@ export type RetryPolicy = {
   baseMs?: number;
   /** Called before each retry, for logs and tests. */
   onRetry?: (attempt: number, delayMs: number, error: unknown) => void;
+  /** Which failures may be tried again (default: isTransient, for @kintone/rest-api-client's errors). */
+  isTransient?: (error: unknown) => boolean;
 };
 
 const RETRYABLE_NETWORK = new Set([
@@ -38,6 +40,8 @@ export function isTransient(error: unknown): boolean {
 
 /** The wait Kintone asked for (Retry-After, in seconds), if any. */
 function retryAfterMs(error: unknown): number | undefined {
+  const given = (error as { retryAfterSeconds?: unknown }).retryAfterSeconds;
+  if (typeof given === "number") return given * 1000;
   const headers = (error as { headers?: Record<string, unknown> }).headers;
   const value = headers?.["retry-after"];
   const seconds = Number(value);
@@ -54,12 +58,13 @@ export async function withRetry<T>(read: () => Promise<T>, policy: RetryPolicy =
   const retries = policy.retries ?? 4;
   const maxTotal = policy.maxTotalMs ?? 20_000;
   const base = policy.baseMs ?? 250;
+  const transient = policy.isTransient ?? isTransient;
   const started = Date.now();
   for (let attempt = 0; ; attempt++) {
     try {
       return await read();
     } catch (error) {
-      if (attempt >= retries || !isTransient(error)) throw error;
+      if (attempt >= retries || !transient(error)) throw error;
       const backoff = base * 2 ** attempt;
       const delay = Math.max(retryAfterMs(error) ?? 0, backoff / 2 + Math.random() * (backoff / 2));
       if (Date.now() - started + delay > maxTotal) throw error;

@@ -88,6 +88,20 @@ function typeName(value: unknown): string {
 }
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DECIMAL = /^-?(0|[1-9]\d*)(\.\d+)?$/;
+
+/** A number as Kintone takes it: plain decimal digits, never an exponent (1e21 → "1000000000000000000000"). */
+export function plainDecimal(value: number): string {
+  const text = String(value);
+  const match = /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(text);
+  if (match === null) return text;
+  const [, sign = "", head = "", tail = "", exp = "0"] = match;
+  const digits = head + tail;
+  const point = 1 + Number(exp);
+  if (point <= 0) return `${sign}0.${"0".repeat(-point)}${digits}`;
+  if (point >= digits.length) return `${sign}${digits}${"0".repeat(point - digits.length)}`;
+  return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
+}
 
 function validDate(text: string): boolean {
   const match = DATE.exec(text);
@@ -109,8 +123,10 @@ function toKintoneValue(info: PropertyInfo, value: unknown, target: string, deta
   switch (info.type) {
     case "NUMBER":
       if (value === null) return "";
-      if (typeof value !== "number" || !Number.isFinite(value)) return invalid("a number");
-      return String(value);
+      if (typeof value === "string" && DECIMAL.test(value)) return value;
+      if (typeof value !== "number" || !Number.isFinite(value))
+        return invalid('a number (or a decimal string such as "1234.5")');
+      return plainDecimal(value);
     case "DATE":
       if (value === null) return "";
       if (typeof value !== "string" || !validDate(value)) return invalid("a date as YYYY-MM-DD");

@@ -1,6 +1,11 @@
-import { KintoneRestAPIError } from "@kintone/rest-api-client";
 import type { PropertyInfo, PropertyMap } from "../odata/translate-filter.js";
 import { type ErrorDetail, ProxyError } from "./errors.js";
+import {
+  CallAbortedError,
+  KintoneApiError,
+  KintoneBadResponseError,
+  KintoneNetworkError,
+} from "./kintone-client.js";
 
 const AUTH_CODES = new Set([
   "CB_WA01",
@@ -28,26 +33,57 @@ function targetOf(key: string, properties: PropertyMap): string {
 }
 
 /**
- * Maps what @kintone/rest-api-client threw onto the proxy's error answer (design.md §5). Kintone's validation errors
+ * Maps what a Kintone call failed with onto the proxy's error answer (design.md §5). Kintone's validation errors
  * become 400 with one detail per property, in the spec's property names; a refused Kintone credential is a 502 (the
  * caller's key was fine); messages never carry Kintone credentials or request ids.
  */
 export function mapKintoneError(error: unknown, properties: PropertyMap): ProxyError {
   if (error instanceof ProxyError) return error;
-  if (error instanceof KintoneRestAPIError) {
-    const text = error.message.replace(/^\[\d+\] \[[A-Z0-9_]+\] /, "").replace(/ \([A-Za-z0-9_-]+\)$/, "");
+  if (error instanceof CallAbortedError)
+    return new ProxyError(499, "ClientClosedRequest", "The caller disconnected before the answer was ready.");
+  if (error instanceof KintoneApiError) {
+    const text = error.kintoneMessage.replace(/ \([A-Za-z0-9_-]+\)$/, "");
+    const retryAfter = (fallback: number) => ({
+      headers: { "retry-after": String(Math.max(1, Math.ceil(error.retryAfterSeconds ?? fallback))) },
+    });
+    if (error.code === "Unavailable")
+      return new ProxyError(
+        503,
+        "KintoneUnavailable",
+        "Kintone answered HTTP 503 without an API answer (maintenance?); retry later.",
+        retryAfter(30),
+      );
+    if (error.code === "Throttled" || error.code === "GAIA_TO04") {
+      return new ProxyError(
+        429,
+        "KintoneBusy",
+        "Kintone is handling too many requests at once; retry shortly.",
+        retryAfter(2),
+      );
+    }
+    if (error.code === "GAIA_TM12") {
+      return new ProxyError(
+        503,
+        "ProxyBusy",
+        "Kintone's cursors for deep listings are all in use (10 per domain); retry shortly.",
+        retryAfter(30),
+      );
+    }
     if (error.code === "CB_VA01" && error.errors && typeof error.errors === "object") {
       const details: ErrorDetail[] = Object.entries(
         error.errors as Record<string, { messages?: string[] }>,
       ).map(([key, value]) => ({
         code: "InvalidValue",
         target: targetOf(key, properties),
-        message: (value.messages ?? []).join(" "),
+        message: (Array.isArray(value?.messages) ? value.messages : []).map(String).join(" "),
       }));
       return new ProxyError(
         400,
         "ValidationFailed",
-        `Kintone refused the record: ${details.map((d) => `${d.target}: ${d.message}`).join("; ")}`,
+        `Kintone refused the record: ${details.map((d) => `${d.target}: ${d.message}`).join("; ")}`.slice(
+          0,
+          1000,
+        ),
         { details },
       );
     }
@@ -58,14 +94,6 @@ export function mapKintoneError(error: unknown, properties: PropertyMap): ProxyE
         "Conflict",
         "The record changed since the given revision: read it again and retry with its current revision.",
       );
-    if (error.code === "GAIA_TO04") {
-      return new ProxyError(
-        429,
-        "KintoneBusy",
-        "Kintone is handling too many requests at once; retry shortly.",
-        { headers: { "retry-after": "2" } },
-      );
-    }
     if (error.code === "GAIA_LO04")
       return new ProxyError(
         400,
@@ -76,7 +104,7 @@ export function mapKintoneError(error: unknown, properties: PropertyMap): ProxyE
       return new ProxyError(
         502,
         "KintoneAuthFailed",
-        `Kintone refused the proxy's credentials (${error.code}); the proxy's operator must fix its Kintone settings. Your API key was accepted.`,
+        `Kintone refused the proxy's credentials (${error.code}); the proxy's operator must fix its Kintone settings.`,
       );
     }
     if (error.code === "GAIA_AP01") {
@@ -93,29 +121,19 @@ export function mapKintoneError(error: unknown, properties: PropertyMap): ProxyE
       return new ProxyError(400, "KintoneRejected", `Kintone refused the request (${error.code}): ${text}`);
     return new ProxyError(502, "KintoneError", `Kintone answered with an error (${error.code}).`);
   }
-  const code = (error as { code?: unknown }).code;
-  if (code === "ECONNABORTED" || code === "ETIMEDOUT")
-    return new ProxyError(504, "KintoneTimeout", "Kintone did not answer in time; retry later.");
-  if (
-    typeof code === "string" &&
-    /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ECONNRESET|EPIPE|EHOSTUNREACH)$/.test(code)
-  ) {
+  if (error instanceof KintoneBadResponseError)
+    return new ProxyError(
+      502,
+      "KintoneBadResponse",
+      `${error.message}; the proxy's operator must check its Kintone URL.`,
+    );
+  if (error instanceof KintoneNetworkError) {
+    if (error.code === "ETIMEDOUT")
+      return new ProxyError(504, "KintoneTimeout", "Kintone did not answer in time; retry later.");
     return new ProxyError(
       502,
       "KintoneUnreachable",
-      `The proxy could not reach Kintone (${code}); retry later.`,
-    );
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  const status = /^(\d{3}): /.exec(message);
-  if (status) {
-    const http = Number(status[1]);
-    const retry = http === 503 ? { headers: { "retry-after": "30" } } : {};
-    return new ProxyError(
-      http === 503 ? 503 : 502,
-      "KintoneUnavailable",
-      `Kintone answered HTTP ${http} without an API answer (maintenance?); retry later.`,
-      retry,
+      `The proxy could not reach Kintone (${error.code}); retry later.`,
     );
   }
   return new ProxyError(502, "KintoneError", "The call to Kintone failed; retry later.");

@@ -2,13 +2,17 @@ import { createHash } from "node:crypto";
 import { ProxyError } from "./errors.js";
 
 /**
- * Where a listing continues: after a record id (seek), at an offset, or in a Kintone cursor. `f` fingerprints the
- * $filter/$orderby/$select it was made for, so a token cannot be replayed against another query.
+ * Where a listing continues: after a record id (seek), at an offset, or at a position in a Kintone cursor the proxy
+ * holds. Every token names the app (`a`) and the list route (`r`) it was made for, and `f` fingerprints the
+ * $filter/$orderby/$select, so a token is refused by any other listing.
  */
 export type PageToken =
-  | { m: "seek"; last: number; f: string }
-  | { m: "offset"; skip: number; f: string }
-  | { m: "cursor"; id: string; f: string };
+  | { m: "seek"; last: number; a: string; r: string; f: string }
+  | { m: "offset"; skip: number; a: string; r: string; f: string }
+  | { m: "cursor"; id: string; p: number; a: string; r: string; f: string };
+
+/** What a token must have been made for. */
+export type TokenBinding = { a: string; r: string; f: string };
 
 export function fingerprint(parts: readonly string[]): string {
   return createHash("sha256").update(parts.join("\u0000")).digest("base64url").slice(0, 12);
@@ -18,13 +22,15 @@ export function encodeToken(token: PageToken): string {
   return Buffer.from(JSON.stringify(token)).toString("base64url");
 }
 
-/** Decodes and checks a $skiptoken; anything malformed or made for another query is a 400. */
-export function decodeToken(text: string, print: string): PageToken {
+const whole = (value: unknown, min: number) => Number.isSafeInteger(value) && (value as number) >= min;
+
+/** Decodes and checks a $skiptoken; anything malformed or made for another listing or query is a 400. */
+export function decodeToken(text: string, binding: TokenBinding): PageToken {
   const invalid = (why: string) =>
     new ProxyError(
       400,
       "InvalidSkipToken",
-      `$skiptoken ${why}: use the skipToken of the previous page unchanged, with the same $filter, $orderby and $select.`,
+      `$skiptoken ${why}: use the skipToken of the previous page unchanged, on the same operation, with the same $filter, $orderby and $select.`,
       { target: "$skiptoken" },
     );
   let token: unknown;
@@ -39,10 +45,13 @@ export function decodeToken(text: string, print: string): PageToken {
     typeof t === "object" &&
     t !== null &&
     typeof t.f === "string" &&
-    ((t.m === "seek" && Number.isSafeInteger(t.last) && (t.last as number) > 0) ||
-      (t.m === "offset" && Number.isSafeInteger(t.skip) && (t.skip as number) >= 0) ||
-      (t.m === "cursor" && typeof t.id === "string" && /^[A-Za-z0-9-]{1,100}$/.test(t.id)));
+    typeof t.a === "string" &&
+    typeof t.r === "string" &&
+    ((t.m === "seek" && whole(t.last, 1)) ||
+      (t.m === "offset" && whole(t.skip, 0)) ||
+      (t.m === "cursor" && typeof t.id === "string" && /^[A-Za-z0-9-]{1,100}$/.test(t.id) && whole(t.p, 0)));
   if (!valid) throw invalid("is not one this proxy made");
-  if (t.f !== print) throw invalid("was made for a different query");
+  if (t.a !== binding.a || t.r !== binding.r) throw invalid("was made for another operation");
+  if (t.f !== binding.f) throw invalid("was made for a different query");
   return token as PageToken;
 }

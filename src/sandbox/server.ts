@@ -2,6 +2,7 @@ import { timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
 import qs from "qs";
 import { SAMPLE_APPS_DIR } from "../templates.js";
 import type { ApiRequest, Caller, FaultKind, Handler, SandboxOptions, SandboxState } from "./context.js";
@@ -169,7 +170,17 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   const maxConcurrent = options.maxConcurrent ?? 100;
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const url = new URL(req.url ?? "/", "http://localhost");
+    let url: URL;
+    try {
+      url = new URL(`http://localhost${(req.url ?? "/").startsWith("/") ? req.url : "/"}`);
+    } catch {
+      json(res, 400, new KintoneApiError(400, "CB_IJ01", "The request target cannot be parsed.").body());
+      return;
+    }
+    if (url.pathname === "/healthz" && req.method === "GET") {
+      json(res, 200, { status: "ok" });
+      return;
+    }
     if (url.pathname === "/__sandbox/stats" && req.method === "GET") {
       json(res, 200, stats);
       return;
@@ -269,8 +280,13 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     }
   };
 
+  // One error boundary: nothing a request does can end the process.
   const listener = (req: IncomingMessage, res: ServerResponse) => {
-    void handle(req, res);
+    handle(req, res).catch(() => {
+      if (!res.headersSent)
+        json(res, 500, new KintoneApiError(500, "CB_IL02", "Internal error of the sandbox.").body());
+      else res.destroy();
+    });
   };
   const tls = options.tls;
   const server = tls
@@ -286,6 +302,18 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
       )
     : createServer(listener);
   server.keepAliveTimeout = 5000;
+  server.on("clientError", (_error: Error, socket: Duplex) => {
+    if (!socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const body = JSON.stringify(
+      new KintoneApiError(400, "CB_IJ01", "The request is not valid HTTP/1.1.").body(),
+    );
+    socket.end(
+      `HTTP/1.1 400 Bad Request\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
+  });
   const host = options.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

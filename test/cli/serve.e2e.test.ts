@@ -34,12 +34,12 @@ describe("kintone-openapi serve (built CLI)", () => {
   it("serves the spec with keys, logs JSON lines without secrets, and drains in-flight requests on SIGTERM", async () => {
     const serve = startServe(
       ["--spec", SPEC, "--port", "0"],
-      { ...kintoneEnv(), KINTONE_OPENAPI_API_KEYS: "key-one,key-two" },
+      { ...kintoneEnv(), KINTONE_OPENAPI_API_KEYS: "key-one-0123456789,key-two-0123456789" },
       dir,
     );
     const url = await serve.url;
     expect((await fetch(`${url}/customers`)).status).toBe(401);
-    const slow = fetch(`${url}/customers?$top=2`, { headers: { "x-api-key": "key-two" } });
+    const slow = fetch(`${url}/customers?$top=2`, { headers: { "x-api-key": "key-two-0123456789" } });
     await new Promise((resolve) => setTimeout(resolve, 100));
     serve.child.kill("SIGTERM");
     const response = await slow;
@@ -76,7 +76,7 @@ describe("kintone-openapi serve (built CLI)", () => {
   });
 
   it("refuses a spec that is missing, broken or not made by kintone-openapi (exit 2)", async () => {
-    const env = { ...kintoneEnv(), KINTONE_OPENAPI_API_KEYS: "k" };
+    const env = { ...kintoneEnv(), KINTONE_OPENAPI_API_KEYS: "k-0123456789abcdef" };
     expect((await runCli(["serve", "--spec", "nope.json"], { cwd: dir, env })).stderr).toMatch(
       /cannot read the spec nope.json/,
     );

@@ -108,12 +108,14 @@ describe("the npm package", { timeout: 240_000 }, () => {
         KINTONE_BASE_URL: sandbox.url,
         KINTONE_USERNAME: "sandbox",
         KINTONE_PASSWORD: "sandbox",
-        KINTONE_OPENAPI_API_KEYS: "pkg-key",
+        KINTONE_OPENAPI_API_KEYS: "pkg-key-0123456789",
       },
       ready: /listening on (\S+)/,
     });
     const url = await ready;
-    const response = await fetch(`${url}/customers?$top=2`, { headers: { "x-api-key": "pkg-key" } });
+    const response = await fetch(`${url}/customers?$top=2`, {
+      headers: { "x-api-key": "pkg-key-0123456789" },
+    });
     expect(response.status).toBe(200);
     expect((await response.json()).value).toHaveLength(2);
     expect((await fetch(`${url}/docs/swagger-ui-bundle.js`)).status).toBe(200);

@@ -20,7 +20,7 @@ export type ChaosReport = {
   rss: { warmMb: number; maxMb: number; lastMb: number };
 };
 
-const KEY = "soak-key";
+const KEY = "soak-key-0123456789";
 const ALLOWED = new Set([200, 201, 204, 400, 404, 409, 429, 502, 503, 504]);
 
 function rssOf(pid: number): Promise<number> {

@@ -15,6 +15,8 @@ type ServeFlags = ConnectionFlags & {
   auth?: boolean;
   corsOrigin?: string;
   maxKintoneConcurrency?: string;
+  maxCursors?: string;
+  maxConnections?: string;
   config?: string;
   accessLog?: boolean;
 };
@@ -55,8 +57,12 @@ export async function handleServe(
       "KINTONE_OPENAPI_API_KEYS is not set: give one or more keys callers must present (comma-separated), or pass --no-auth to serve this machine only.",
     );
   }
+  const { checkProxyOptions, createProxyServer } = await import("../../proxy/server.js");
+  checkProxyOptions({ apiKeys: noAuth ? [] : keys, corsOrigin: flags.corsOrigin });
   const port = whole(flags.port, "--port", 8080, 0, 65535);
   const concurrency = whole(flags.maxKintoneConcurrency, "--max-kintone-concurrency", 10, 1, 90);
+  const maxCursors = whole(flags.maxCursors, "--max-cursors", 3, 0, 10);
+  const maxConnections = whole(flags.maxConnections, "--max-connections", 1000, 1, 100_000);
   let spec: unknown;
   try {
     spec = await readJsonFile(specPath);
@@ -69,7 +75,6 @@ export async function handleServe(
   }
   const { config } = await loadConfig(flags.config, cwd);
   const kintone = resolveConnection(flags, env, config);
-  const { createProxyServer } = await import("../../proxy/server.js");
   let proxy: Awaited<ReturnType<typeof createProxyServer>>;
   try {
     proxy = await createProxyServer({
@@ -79,6 +84,12 @@ export async function handleServe(
       port,
       host,
       maxKintoneConcurrency: concurrency,
+      maxCursors,
+      maxConnections,
+      onError: (error) =>
+        output.error(
+          `internal error while answering a request (answered 500): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+        ),
       ...(flags.corsOrigin !== undefined ? { corsOrigin: flags.corsOrigin } : {}),
       ...(flags.accessLog === false ? {} : { onLog: (entry) => output.out(JSON.stringify(entry)) }),
     });
@@ -115,6 +126,11 @@ export function registerServe(program: Command): void {
     .option("--no-auth", "check no API keys (listens on 127.0.0.1 only)")
     .option("--cors-origin <origin>", "allow browser calls from this origin (no CORS headers otherwise)")
     .option("--max-kintone-concurrency <n>", "Kintone calls in flight at once (default 10)")
+    .option(
+      "--max-cursors <n>",
+      "Kintone cursors held at once for listings in a custom order past 10,000 records (default 3; Kintone allows 10 per domain)",
+    )
+    .option("--max-connections <n>", "client connections at once; more are refused (default 1000)")
     .option("--no-access-log", "do not print a JSON access-log line per request")
     .option("--config <file>", "config file (default kintone-openapi.config.json when present)");
   addConnectionOptions(command).action(async (flags: ServeFlags) => {

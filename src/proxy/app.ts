@@ -1,0 +1,266 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+import type { IncomingMessage } from "node:http";
+import { isIP } from "node:net";
+import type { HttpBindings } from "@hono/node-server";
+import { type Context, Hono } from "hono";
+import { readJsonBody } from "./body.js";
+import type { CursorPool } from "./cursors.js";
+import { ProxyError } from "./errors.js";
+import { docsFile } from "./handlers/docs.js";
+import { listRecords } from "./handlers/list.js";
+import { createRecord, deleteRecord, getRecord, updateRecord } from "./handlers/records.js";
+import { CallContext, type ProxyDeps } from "./kintone-calls.js";
+import { mapKintoneError } from "./kintone-errors.js";
+import type { Resource, SpecModel } from "./spec-model.js";
+
+/** What the access log needs to know of a request, filled in as it is handled. */
+export type RequestInfo = { operation?: string; ctx?: CallContext; status?: number };
+export const REQUEST_INFO = Symbol("kintone-openapi request info");
+type Incoming = IncomingMessage & { [REQUEST_INFO]?: RequestInfo };
+
+type Env = { Bindings: HttpBindings };
+
+export type AppOptions = {
+  apiKeys: readonly string[];
+  corsOrigin: string | undefined;
+  maxBodyBytes: number;
+  /** The spec as served at /openapi.json. */
+  specText: string;
+  /** Called with errors that are the proxy's own fault (500), for the operator's log. */
+  onError: (error: unknown) => void;
+};
+
+const digest = (value: string) => createHash("sha256").update(value).digest();
+
+/** Compares the presented key with every configured key in constant time. */
+function keyMatches(presented: string, keys: readonly Buffer[]): boolean {
+  const given = digest(presented);
+  let ok = false;
+  for (const key of keys) ok = timingSafeEqual(given, key) || ok;
+  return ok;
+}
+
+function presentedKey(c: Context<Env>): string | undefined {
+  const header = c.req.header("authorization");
+  if (header !== undefined && /^Bearer\s+/i.test(header)) return header.replace(/^Bearer\s+/i, "").trim();
+  return c.req.header("x-api-key")?.trim();
+}
+
+/** Whether a Host header names this machine (a name or address of the loopback interface). */
+export function isLoopbackHost(host: string | undefined): boolean {
+  if (host === undefined) return false;
+  const name = host.startsWith("[") ? host.slice(1, host.indexOf("]")) : host.replace(/:\d*$/, "");
+  if (name === "localhost" || name.endsWith(".localhost")) return true;
+  if (isIP(name) === 4) return name.startsWith("127.");
+  return name === "::1";
+}
+
+const infoOf = (c: Context<Env>): RequestInfo => {
+  const incoming = c.env.incoming as Incoming;
+  incoming[REQUEST_INFO] ??= {};
+  return incoming[REQUEST_INFO];
+};
+
+function render(c: Context<Env>, error: ProxyError): Response {
+  infoOf(c).status = error.status;
+  for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
+  return c.json(error.body(), error.status as 400);
+}
+
+/** The URL the caller used (https when a TLS terminator in front says so), for nextLink. */
+function callerUrl(c: Context<Env>): URL {
+  const url = new URL(c.req.url);
+  if (c.req.header("x-forwarded-proto") === "https") url.protocol = "https:";
+  return url;
+}
+
+/** `/customers/{id}` → `/customers/:id` (Hono's path syntax). */
+const honoPath = (path: string) => path.replace(/\{id\}/g, ":id");
+
+/**
+ * The proxy's HTTP layer (design.md §5): one error boundary, the loopback guard of --no-auth, security headers and
+ * CORS, the public operations endpoints, the key check, and one small handler per operation.
+ */
+export function createProxyApp(
+  model: SpecModel,
+  deps: ProxyDeps,
+  pool: CursorPool,
+  options: AppOptions,
+): Hono<Env> {
+  const app = new Hono<Env>();
+  const keys = options.apiKeys.map(digest);
+  const specText = options.specText;
+  const bases = [...new Set(["", model.basePath])];
+  const context = (c: Context<Env>) => {
+    const ctx = new CallContext(deps, c.req.raw.signal);
+    infoOf(c).ctx = ctx;
+    return ctx;
+  };
+
+  app.onError((error, c) => {
+    if (error instanceof ProxyError) return render(c, error);
+    options.onError(error);
+    return render(
+      c,
+      new ProxyError(
+        500,
+        "InternalError",
+        "The proxy failed unexpectedly; its operator can find the cause in its log.",
+      ),
+    );
+  });
+  app.notFound((c) =>
+    render(c, new ProxyError(404, "NotFound", `No operation at ${c.req.path.slice(0, 200)}.`)),
+  );
+
+  app.use(async (c, next) => {
+    // --no-auth serves this machine only: a page on another site that resolves its name to 127.0.0.1 (DNS rebinding)
+    // sends its own Host, and is refused.
+    if (keys.length === 0 && !isLoopbackHost(c.req.header("host"))) {
+      throw new ProxyError(
+        421,
+        "MisdirectedRequest",
+        "This proxy runs with --no-auth and answers only requests addressed to localhost or 127.0.0.1.",
+      );
+    }
+    // Set before the handler runs, so that they join its response as it is made (setting headers on a finished
+    // response would copy it); a handler may override them (the docs page caches its assets).
+    c.header("x-content-type-options", "nosniff");
+    c.header("cache-control", "no-store");
+    c.header("x-frame-options", "DENY");
+    c.header("referrer-policy", "no-referrer");
+    if (options.corsOrigin !== undefined) {
+      c.header("access-control-allow-origin", options.corsOrigin);
+      c.header("vary", "Origin");
+    }
+    await next();
+  });
+  if (options.corsOrigin !== undefined) {
+    app.options("*", (c) => {
+      c.header("access-control-allow-methods", "GET, HEAD, POST, PATCH, DELETE");
+      c.header("access-control-allow-headers", "Authorization, X-API-Key, Content-Type");
+      c.header("access-control-max-age", "600");
+      return c.body(null, 204);
+    });
+  }
+
+  // Public: health, readiness and the docs page (its assets are static; the spec it shows needs a key).
+  let ready: { at: number; result: Promise<string | undefined> } | undefined;
+  const checkReady = (): Promise<string | undefined> => {
+    const now = Date.now();
+    if (ready === undefined || now - ready.at > 10_000) {
+      const first = model.resources[0] as Resource;
+      const ctx = new CallContext(deps, new AbortController().signal);
+      ready = {
+        at: now,
+        result: ctx
+          .once(first, (k, signal) => k.getApp(first.appId, signal))
+          .then(
+            () => undefined,
+            (error) => mapKintoneError(error, first.properties).code,
+          ),
+      };
+    }
+    return ready.result;
+  };
+  for (const base of bases) {
+    app.get(`${base}/healthz`, (c) => c.json({ status: "ok" }));
+    app.get(`${base}/readyz`, async (c) => {
+      const problem = await checkReady();
+      if (problem === undefined) return c.json({ status: "ready" });
+      const key = presentedKey(c);
+      const detailed = key !== undefined && keys.length > 0 && keyMatches(key, keys);
+      return c.json(
+        {
+          status: "not ready",
+          reason: detailed ? `Kintone calls fail with ${problem}.` : "Kintone is not answering as expected.",
+        },
+        503,
+      );
+    });
+    app.get(`${base}/docs`, (c) => docsFile(c, "index.html"));
+    app.get(`${base}/docs/`, (c) => docsFile(c, "index.html"));
+    app.get(`${base}/docs/:file`, (c) => docsFile(c, c.req.param("file")));
+  }
+
+  // Everything else needs a key, checked before any Kintone call. A refused request's connection is closed at once
+  // (no keep-alive, no waiting for the rest of its body).
+  app.use(async (c, next) => {
+    if (keys.length > 0) {
+      const key = presentedKey(c);
+      if (key === undefined || !keyMatches(key, keys)) {
+        c.header("connection", "close");
+        throw new ProxyError(
+          401,
+          "Unauthorized",
+          "Present a valid API key as Authorization: Bearer <key> or X-API-Key: <key>.",
+          { headers: { "www-authenticate": 'Bearer realm="kintone-openapi"' } },
+        );
+      }
+    }
+    await next();
+  });
+
+  for (const base of bases) {
+    app.get(`${base}/openapi.json`, (c) => {
+      c.header("content-type", "application/json; charset=utf-8");
+      return c.body(specText);
+    });
+  }
+
+  const allowed = new Map<string, Set<string>>();
+  for (const resource of model.resources) {
+    const listPath = resource.operations.get("list")?.path;
+    for (const [operation, { method, path, operationId }] of resource.operations) {
+      const full = honoPath(`${model.basePath}${path}`);
+      allowed.set(full, (allowed.get(full) ?? new Set()).add(method));
+      const named = (c: Context<Env>) => {
+        infoOf(c).operation = operationId;
+        return context(c);
+      };
+      const body = (c: Context<Env>) => readJsonBody(c.env.incoming, options.maxBodyBytes);
+      switch (operation) {
+        case "list":
+          app.get(full, async (c) =>
+            c.json(await listRecords(named(c), resource, listPath ?? path, callerUrl(c), pool)),
+          );
+          break;
+        case "get":
+          app.get(full, async (c) =>
+            c.json(await getRecord(named(c), resource, c.req.param("id") as string, callerUrl(c))),
+          );
+          break;
+        case "create":
+          app.post(full, async (c) => {
+            const ctx = named(c);
+            return c.json(await createRecord(ctx, resource, await body(c)), 201);
+          });
+          break;
+        case "update":
+          app.patch(full, async (c) => {
+            const ctx = named(c);
+            const input = await body(c);
+            return c.json(
+              await updateRecord(ctx, resource, c.req.param("id") as string, callerUrl(c), input),
+            );
+          });
+          break;
+        case "delete":
+          app.delete(full, async (c) => {
+            await deleteRecord(named(c), resource, c.req.param("id") as string, callerUrl(c));
+            return c.body(null, 204);
+          });
+          break;
+      }
+    }
+  }
+  for (const [path, methods] of allowed) {
+    if (methods.has("GET")) methods.add("HEAD");
+    app.all(path, (c) => {
+      throw new ProxyError(405, "MethodNotAllowed", `${c.req.method} is not an operation of ${c.req.path}.`, {
+        headers: { allow: [...methods].join(", ") },
+      });
+    });
+  }
+  return app;
+}

@@ -1,0 +1,85 @@
+import type { IncomingMessage } from "node:http";
+import { ProxyError } from "./errors.js";
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/** More significant digits than a double holds exactly. */
+const MAX_DIGITS = 15;
+
+/**
+ * The first JSON number in `text` (outside strings) with more significant digits than a double keeps: JSON.parse
+ * would round it silently, and a rounded amount must not reach Kintone.
+ */
+export function inexactNumber(text: string): string | undefined {
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text.charCodeAt(i);
+    if (inString) {
+      if (char === 92) i++;
+      else if (char === 34) inString = false;
+      continue;
+    }
+    if (char === 34) {
+      inString = true;
+      continue;
+    }
+    if (char === 45 || (char >= 48 && char <= 57)) {
+      let end = i + 1;
+      while (end < text.length && /[0-9.eE+-]/.test(text[end] as string)) end++;
+      const token = text.slice(i, end);
+      const mantissa = (token.split(/[eE]/)[0] as string)
+        .replace(/[-.]/g, "")
+        .replace(/^0+/, "")
+        .replace(/0+$/, "");
+      if (mantissa.length > MAX_DIGITS) return token;
+      i = end - 1;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Reads a JSON body: only application/json, at most `limit` bytes (checked on the declared length and again as it
+ * arrives), valid UTF-8, and no number JSON would round. Each failure is a 4xx naming the fix.
+ */
+export async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
+  const type = req.headers["content-type"] ?? "";
+  if (!/^application\/json\s*(;|$)/i.test(type)) {
+    throw new ProxyError(
+      415,
+      "UnsupportedMediaType",
+      "Send the body as JSON with Content-Type: application/json.",
+    );
+  }
+  const tooLarge = () => new ProxyError(413, "PayloadTooLarge", `The body is larger than ${limit} bytes.`);
+  const declared = Number(req.headers["content-length"] ?? 0);
+  if (declared > limit) throw tooLarge();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw tooLarge();
+    chunks.push(chunk as Buffer);
+  }
+  let text: string;
+  try {
+    text = utf8.decode(Buffer.concat(chunks));
+  } catch {
+    throw new ProxyError(400, "InvalidJson", "The body is not valid UTF-8: send JSON encoded as UTF-8.");
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new ProxyError(400, "InvalidJson", "The body is not valid JSON.");
+  }
+  const inexact = inexactNumber(text);
+  if (inexact !== undefined) {
+    throw new ProxyError(
+      400,
+      "InexactNumber",
+      `The number ${inexact.slice(0, 40)} has more than ${MAX_DIGITS} significant digits, which a JSON number cannot hold exactly: send it as a string ("${inexact.slice(0, 40)}").`,
+    );
+  }
+  return body;
+}

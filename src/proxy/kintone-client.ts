@@ -1,0 +1,404 @@
+import { readFileSync } from "node:fs";
+import { Agent, type Dispatcher, EnvHttpProxyAgent } from "undici";
+import { UsageError } from "../errors.js";
+import type { ConnectionOptions } from "../kintone/connection.js";
+import { DEFAULT_TIMEOUT_MS } from "../kintone/connection.js";
+
+/**
+ * The proxy's own path to Kintone's record API: a handful of calls over one keep-alive connection pool (undici),
+ * with what the proxy must be sure of checked on every answer. It exists beside @kintone/rest-api-client (which
+ * generate and snapshot use) because the proxy needs four things that client does not give: no redirect is ever
+ * followed (credentials would go to the redirect's host), every answer is checked to be Kintone API JSON with the
+ * fields the call needs, each call can be aborted when the caller hangs up, and a request path lean enough to add
+ * well under a millisecond per call.
+ */
+
+type Json = Record<string, unknown>;
+export type KintoneRecordData = Record<string, { type?: string; value: unknown }>;
+
+/** Kintone answered with an API error (`{code, message, errors?}`). */
+export class KintoneApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly kintoneMessage: string,
+    readonly errors: unknown,
+    /** Kintone's Retry-After, in seconds, when it sent one. */
+    readonly retryAfterSeconds: number | undefined,
+  ) {
+    super(`Kintone answered ${status} ${code}`);
+  }
+}
+
+/**
+ * Something answered that is not Kintone's API: a login, block or maintenance page, a redirect, JSON without the
+ * fields the call needs. `mayHaveApplied` is true when a write could still have reached Kintone (a gateway error,
+ * a success answer with the wrong shape).
+ */
+export class KintoneBadResponseError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly mayHaveApplied: boolean,
+    /** The host a redirect pointed to. */
+    readonly redirectHost?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The connection failed or timed out. `mayHaveApplied` is false only when nothing can have reached Kintone. */
+export class KintoneNetworkError extends Error {
+  constructor(
+    readonly code: string,
+    readonly mayHaveApplied: boolean,
+  ) {
+    super(`the call to Kintone failed (${code})`);
+  }
+}
+
+/** The caller hung up, so the call was abandoned. */
+export class CallAbortedError extends Error {
+  constructor() {
+    super("the caller disconnected");
+  }
+}
+
+/** Whether a failed read may be tried again: throttling, 5xx and dropped connections. */
+export function isTransientKintoneFailure(error: unknown): boolean {
+  if (error instanceof KintoneApiError) return error.status === 429 || error.status >= 500;
+  if (error instanceof KintoneBadResponseError)
+    return error.status >= 500 && error.redirectHost === undefined;
+  return error instanceof KintoneNetworkError;
+}
+
+const NOT_SENT = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
+
+function networkError(error: unknown): Error {
+  if (error instanceof KintoneApiError || error instanceof KintoneBadResponseError) return error;
+  const raw = error as { code?: unknown; name?: unknown; cause?: { code?: unknown } };
+  if (raw.name === "AbortError" || raw.code === "UND_ERR_ABORTED") return new CallAbortedError();
+  let code =
+    typeof raw.code === "string" ? raw.code : typeof raw.cause?.code === "string" ? raw.cause.code : "";
+  if (code === "UND_ERR_CONNECT_TIMEOUT") return new KintoneNetworkError("ETIMEDOUT", false);
+  if (code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT") code = "ETIMEDOUT";
+  else if (code === "UND_ERR_SOCKET" || code === "") code = "ECONNRESET";
+  return new KintoneNetworkError(code, !NOT_SENT.has(code));
+}
+
+/** `a=1&fields[0]=x`: the bracketed array form Kintone (and rest-api-client's qs encoding) use. */
+function encodeParams(params: Json): string {
+  const parts: string[] = [];
+  for (const [key, value] of Object.entries(params)) {
+    if (value === undefined) continue;
+    if (Array.isArray(value)) {
+      for (const [index, item] of value.entries())
+        parts.push(`${encodeURIComponent(`${key}[${index}]`)}=${encodeURIComponent(String(item))}`);
+    } else parts.push(`${encodeURIComponent(key)}=${encodeURIComponent(String(value))}`);
+  }
+  return parts.join("&");
+}
+
+/** Above this URL length a GET goes as POST with X-HTTP-Method-Override (Kintone refuses URLs over 8 KB). */
+const LONG_URL = 4096;
+
+function isObject(value: unknown): value is Json {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+const NUMERIC = /^[1-9][0-9]{0,15}$/;
+
+function authHeaders(options: ConnectionOptions): Record<string, string> {
+  const headers: Record<string, string> = { "user-agent": "kintone-openapi" };
+  const { auth } = options;
+  if (auth.kind === "password") {
+    headers["x-cybozu-authorization"] = Buffer.from(`${auth.username}:${auth.password}`).toString("base64");
+  } else if (auth.kind === "apiToken") headers["x-cybozu-api-token"] = auth.tokens.join(",");
+  else headers.authorization = `Bearer ${auth.token}`;
+  if (options.basicAuth !== undefined) {
+    const { username, password } = options.basicAuth;
+    headers.authorization = `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`;
+  }
+  return headers;
+}
+
+function usesEnvProxy(env: NodeJS.ProcessEnv): boolean {
+  return ["HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"].some((name) => (env[name] ?? "") !== "");
+}
+
+export type KintoneClientOptions = {
+  /** Most connections to Kintone (the proxy's concurrency bound). */
+  connections?: number;
+  env?: NodeJS.ProcessEnv;
+};
+
+/** One Kintone domain (optionally a guest space) reached over a keep-alive pool. */
+export class KintoneClient {
+  private readonly origin: string;
+  private readonly prefix: string;
+  private readonly headers: Record<string, string>;
+  private readonly dispatcher: Dispatcher;
+  private readonly host: string;
+
+  constructor(options: ConnectionOptions, clientOptions: KintoneClientOptions = {}) {
+    const base = new URL(options.baseUrl);
+    this.origin = base.origin;
+    this.host = base.host;
+    if (options.guestSpaceId !== undefined && !/^[1-9][0-9]{0,18}$/.test(options.guestSpaceId))
+      throw new UsageError(`the guest space id "${options.guestSpaceId}" must be digits only.`);
+    this.prefix = options.guestSpaceId !== undefined ? `/k/guest/${options.guestSpaceId}/v1/` : "/k/v1/";
+    this.headers = authHeaders(options);
+    const timeout = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    let connect: { pfx: Buffer; passphrase: string } | undefined;
+    if (options.clientCert !== undefined) {
+      try {
+        connect = {
+          pfx: readFileSync(options.clientCert.pfxFilePath),
+          passphrase: options.clientCert.password,
+        };
+      } catch (error) {
+        throw new UsageError(
+          `cannot read the client certificate ${options.clientCert.pfxFilePath} (${(error as NodeJS.ErrnoException).code ?? "error"}): check --pfx-file-path (or KINTONE_PFX_FILE_PATH).`,
+        );
+      }
+    }
+    const agentOptions = {
+      connections: clientOptions.connections ?? 10,
+      headersTimeout: timeout,
+      bodyTimeout: timeout,
+      connectTimeout: Math.min(timeout, 10_000),
+      keepAliveTimeout: 4_000,
+      ...(connect !== undefined ? { connect } : {}),
+    };
+    // HTTP(S)_PROXY and NO_PROXY are honoured as @kintone/rest-api-client (axios) honours them.
+    this.dispatcher = usesEnvProxy(clientOptions.env ?? process.env)
+      ? new EnvHttpProxyAgent(agentOptions)
+      : new Agent(agentOptions);
+  }
+
+  /** One call: the parsed JSON object of a 2xx answer, or one of the errors above. */
+  async call(
+    method: "GET" | "POST" | "PUT" | "DELETE",
+    endpoint: string,
+    params: Json,
+    signal?: AbortSignal,
+  ): Promise<Json> {
+    let path = `${this.prefix}${endpoint}.json`;
+    const headers: Record<string, string> = { ...this.headers };
+    let body: string | undefined;
+    let sent = method;
+    if (method === "GET" || method === "DELETE") {
+      const query = encodeParams(params);
+      if (method === "GET" && path.length + query.length + this.origin.length + 1 > LONG_URL) {
+        sent = "POST";
+        headers["x-http-method-override"] = "GET";
+        headers["content-type"] = "application/json";
+        body = JSON.stringify(params);
+      } else if (query !== "") path = `${path}?${query}`;
+    } else {
+      headers["content-type"] = "application/json";
+      body = JSON.stringify(params);
+    }
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await this.dispatcher.request({
+        origin: this.origin,
+        path,
+        method: sent,
+        headers,
+        ...(body !== undefined ? { body } : {}),
+        ...(signal !== undefined ? { signal } : {}),
+      });
+    } catch (error) {
+      throw networkError(error);
+    }
+    const status = response.statusCode;
+    let text: string;
+    try {
+      text = await response.body.text();
+    } catch (error) {
+      throw networkError(error);
+    }
+    const write = method !== "GET";
+    if (status >= 300 && status < 400) {
+      const location = response.headers.location;
+      let target = "another address";
+      try {
+        if (typeof location === "string") target = new URL(location, this.origin).host;
+      } catch {}
+      throw new KintoneBadResponseError(
+        status,
+        `Kintone's address redirects to ${target}; no redirect is followed (credentials would go with it): fix --base-url (or KINTONE_BASE_URL), now ${this.host}.`,
+        false,
+        target,
+      );
+    }
+    const type = String(response.headers["content-type"] ?? "");
+    let json: unknown;
+    if (/^application\/json\b/i.test(type)) {
+      try {
+        json = JSON.parse(text);
+      } catch {}
+    }
+    if (!isObject(json)) {
+      const retryAfter = Number(response.headers["retry-after"]);
+      if (status === 503 || status === 429) {
+        throw new KintoneApiError(
+          status,
+          status === 503 ? "Unavailable" : "Throttled",
+          "",
+          undefined,
+          Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : undefined,
+        );
+      }
+      throw new KintoneBadResponseError(
+        status,
+        `Kintone answered HTTP ${status} with ${type === "" ? "no content type" : type.split(";")[0]} instead of its API's JSON (a login, block or maintenance page?)`,
+        write && status >= 500,
+      );
+    }
+    if (status >= 400) {
+      if (typeof json.code !== "string") {
+        throw new KintoneBadResponseError(
+          status,
+          `Kintone answered HTTP ${status} with JSON that is not a Kintone error`,
+          write && status >= 500,
+        );
+      }
+      const retryAfter = Number(response.headers["retry-after"]);
+      throw new KintoneApiError(
+        status,
+        json.code,
+        typeof json.message === "string" ? json.message : "",
+        json.errors,
+        Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : undefined,
+      );
+    }
+    return json;
+  }
+
+  /** Closes the pool's idle connections. */
+  async close(): Promise<void> {
+    await this.dispatcher.close();
+  }
+}
+
+/** The answer lacked a field the call needs: for a write it may still have been applied. */
+function shape(endpoint: string, write: boolean): KintoneBadResponseError {
+  return new KintoneBadResponseError(
+    200,
+    `Kintone's answer to ${endpoint} lacks the fields the proxy needs (not Kintone's API?)`,
+    write,
+  );
+}
+
+const isRecord = (value: unknown): value is KintoneRecordData => isObject(value);
+
+/** The record calls the proxy makes, each checked for the fields it needs. */
+export class KintoneRecords {
+  constructor(private readonly client: KintoneClient) {}
+
+  async getRecords(
+    params: { app: string; fields?: readonly string[]; query: string; totalCount?: boolean },
+    signal?: AbortSignal,
+  ): Promise<{ records: KintoneRecordData[]; totalCount: number | undefined }> {
+    const body = await this.client.call(
+      "GET",
+      "records",
+      {
+        app: params.app,
+        ...(params.fields ? { fields: params.fields } : {}),
+        query: params.query,
+        ...(params.totalCount ? { totalCount: true } : {}),
+      },
+      signal,
+    );
+    if (!Array.isArray(body.records) || !body.records.every(isRecord)) throw shape("records", false);
+    const total = body.totalCount;
+    if (params.totalCount && !(typeof total === "string" && /^\d+$/.test(total)))
+      throw shape("records", false);
+    return { records: body.records, totalCount: params.totalCount ? Number(total) : undefined };
+  }
+
+  async getRecord(params: { app: string; id: string }, signal?: AbortSignal): Promise<KintoneRecordData> {
+    const body = await this.client.call("GET", "record", params, signal);
+    if (!isRecord(body.record)) throw shape("record", false);
+    return body.record;
+  }
+
+  async addRecord(
+    params: { app: string; record: Json },
+    signal?: AbortSignal,
+  ): Promise<{ id: string; revision: string }> {
+    const body = await this.client.call("POST", "record", params, signal);
+    if (typeof body.id !== "string" || !NUMERIC.test(body.id) || typeof body.revision !== "string")
+      throw shape("record", true);
+    return { id: body.id, revision: body.revision };
+  }
+
+  async updateRecord(
+    params: { app: string; id: string; record: Json; revision?: string },
+    signal?: AbortSignal,
+  ): Promise<{ revision: string }> {
+    const body = await this.client.call("PUT", "record", params, signal);
+    if (typeof body.revision !== "string" || !NUMERIC.test(body.revision)) throw shape("record", true);
+    return { revision: body.revision };
+  }
+
+  async deleteRecord(
+    params: { app: string; id: string; revision?: string },
+    signal?: AbortSignal,
+  ): Promise<void> {
+    await this.client.call(
+      "DELETE",
+      "records",
+      {
+        app: params.app,
+        ids: [params.id],
+        ...(params.revision !== undefined ? { revisions: [params.revision] } : {}),
+      },
+      signal,
+    );
+  }
+
+  async createCursor(
+    params: { app: string; fields?: readonly string[]; query: string; size: number },
+    signal?: AbortSignal,
+  ): Promise<{ id: string; totalCount: number }> {
+    const body = await this.client.call(
+      "POST",
+      "records/cursor",
+      {
+        app: params.app,
+        ...(params.fields ? { fields: params.fields } : {}),
+        query: params.query,
+        size: params.size,
+      },
+      signal,
+    );
+    if (typeof body.id !== "string" || !/^[A-Za-z0-9-]{1,100}$/.test(body.id))
+      throw shape("records/cursor", false);
+    const total = body.totalCount;
+    if (!(typeof total === "string" && /^\d+$/.test(total))) throw shape("records/cursor", false);
+    return { id: body.id, totalCount: Number(total) };
+  }
+
+  async getRecordsByCursor(
+    id: string,
+    signal?: AbortSignal,
+  ): Promise<{ records: KintoneRecordData[]; next: boolean }> {
+    const body = await this.client.call("GET", "records/cursor", { id }, signal);
+    if (!Array.isArray(body.records) || !body.records.every(isRecord) || typeof body.next !== "boolean")
+      throw shape("records/cursor", false);
+    return { records: body.records, next: body.next };
+  }
+
+  async deleteCursor(id: string): Promise<void> {
+    await this.client.call("DELETE", "records/cursor", { id });
+  }
+
+  async getApp(app: string, signal?: AbortSignal): Promise<void> {
+    const body = await this.client.call("GET", "app", { id: app }, signal);
+    if (typeof body.appId !== "string") throw shape("app", false);
+  }
+}
