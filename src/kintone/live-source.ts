@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { KintoneRestAPIClient } from "@kintone/rest-api-client";
-import { UsageError } from "../errors.js";
+import { KintoneError, UsageError } from "../errors.js";
 import { chunk, mapWithConcurrency } from "../util/concurrency.js";
 import { type ConnectionOptions, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS } from "./connection.js";
 import { type ErrorContext, notKintoneAnswer, translateKintoneError } from "./kintone-errors.js";
@@ -17,8 +18,46 @@ import {
 /** Kintone's getApps takes at most 100 ids per call (kintone-api.md §1.1). */
 export const GET_APPS_LIMIT = 100;
 
+type AxiosLike = {
+  defaults: { maxRedirects?: number };
+  interceptors: { response: { use(ok: undefined, failed: (error: unknown) => unknown): void } };
+};
+let redirectsRefused = false;
+
+/**
+ * @kintone/rest-api-client sends every call through axios's default instance, which follows redirects (up to five)
+ * with the credential headers. No command may do that: a redirect would hand X-Cybozu-Authorization or the API token
+ * to another host. This sets that instance (the very copy the client loads) to follow none, and turns a 3xx into an
+ * error naming the host it pointed to.
+ */
+function refuseRedirects(): void {
+  if (redirectsRefused) return;
+  redirectsRefused = true;
+  const fromClient = createRequire(createRequire(import.meta.url).resolve("@kintone/rest-api-client"));
+  const axios = fromClient("axios") as AxiosLike & { default?: AxiosLike };
+  const instance = axios.default ?? axios;
+  instance.defaults.maxRedirects = 0;
+  instance.interceptors.response.use(undefined, (error: unknown) => {
+    const response = (error as { response?: { status?: number; headers?: Record<string, unknown> } })
+      .response;
+    const status = response?.status ?? 0;
+    if (status >= 300 && status < 400) {
+      let target = "another address";
+      try {
+        target = new URL(String(response?.headers?.location ?? ""), "http://invalid").host || target;
+      } catch {}
+      throw new KintoneError(
+        `Kintone's address redirects to ${target} (HTTP ${status}); no redirect is followed, since the credentials would go with it: fix --base-url (or KINTONE_BASE_URL).`,
+        { status },
+      );
+    }
+    throw error;
+  });
+}
+
 /** Builds the official client from resolved connection options. */
 export async function createKintoneClient(options: ConnectionOptions): Promise<KintoneRestAPIClient> {
+  refuseRedirects();
   const auth =
     options.auth.kind === "password"
       ? { username: options.auth.username, password: options.auth.password }

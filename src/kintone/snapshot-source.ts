@@ -1,5 +1,5 @@
-import { readdir, stat } from "node:fs/promises";
-import { join } from "node:path";
+import { readdir, realpath, stat } from "node:fs/promises";
+import { join, sep } from "node:path";
 import { SnapshotError } from "../errors.js";
 import { exists } from "../util/fs.js";
 import { JsonSyntaxError, readJsonFile } from "../util/json-file.js";
@@ -40,6 +40,7 @@ function checkShape<T>(file: string, check: () => T): T {
 /** Metadata from a snapshot directory: `<dir>/<appId>/{app,form-fields,form-layout}.json`. */
 export class SnapshotMetadataSource implements MetadataSource {
   readonly origin: string;
+  private root: string | undefined;
 
   constructor(readonly dir: string) {
     this.origin = `snapshot ${dir}`;
@@ -64,6 +65,7 @@ export class SnapshotMetadataSource implements MetadataSource {
     for (const entry of entries) {
       if (/^[1-9][0-9]*$/.test(entry) && (await stat(join(this.dir, entry))).isDirectory()) ids.push(entry);
     }
+    this.root = await realpath(this.dir);
     if (ids.length === 0) {
       throw new SnapshotError(
         `snapshot directory ${this.dir} holds no app directories (expected <dir>/<appId>/form-fields.json).`,
@@ -89,12 +91,33 @@ export class SnapshotMetadataSource implements MetadataSource {
     return result;
   }
 
+  /**
+   * Refuses a file that resolves (through a symbolic link) outside the snapshot directory: a snapshot is data
+   * handed around, and must not make generate read other files of the machine.
+   */
+  private async inside(path: string): Promise<void> {
+    this.root ??= await realpath(this.dir);
+    let real: string;
+    try {
+      real = await realpath(path);
+    } catch {
+      return; // a missing file is reported where it is read
+    }
+    if (real !== this.root && !real.startsWith(`${this.root}${sep}`)) {
+      throw new SnapshotError(
+        `${path} links to a file outside the snapshot directory ${this.dir}; copy the file into the snapshot instead of linking it.`,
+      );
+    }
+  }
+
   /** Reads one app directory. */
   async readApp(id: string, withLayout: boolean): Promise<AppMetadata> {
+    if (!/^[1-9][0-9]*$/.test(id)) throw new SnapshotError(`"${id}" is not an app id (digits only).`);
     const appDir = join(this.dir, id);
     const appPath = join(appDir, SNAPSHOT_FILES.app);
     const fieldsPath = join(appDir, SNAPSHOT_FILES.fields);
     const layoutPath = join(appDir, SNAPSHOT_FILES.layout);
+    for (const path of [appDir, appPath, fieldsPath, layoutPath]) await this.inside(path);
     const appBody = await readSnapshotJson(appPath);
     const fieldsBody = await readSnapshotJson(fieldsPath);
     const metadata: AppMetadata = {

@@ -114,6 +114,34 @@ export function resolveProperty(
   return row;
 }
 
+/** A number as Kintone's query language reads it: no exponent, no leading zeros, no leading plus. */
+const PLAIN_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?$/;
+
+/** Whether YYYY-MM-DD names a real day (2024-02-30 does not; Date.parse would roll it into March). */
+export function isCalendarDate(text: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(text);
+  if (match === null) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+/** Whether an ISO date-time has a real day, a time of day within 00:00–23:59:59 and an offset within ±23:59. */
+function isCalendarDateTime(text: string): boolean {
+  const match = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?(Z|[+-](\d{2}):(\d{2}))$/.exec(
+    text,
+  );
+  if (match === null || !isCalendarDate(match[1] as string)) return false;
+  const within = (value: string | undefined, max: number) => value === undefined || Number(value) <= max;
+  return (
+    within(match[2], 23) &&
+    within(match[3], 59) &&
+    within(match[4], 59) &&
+    within(match[6], 23) &&
+    within(match[7], 59)
+  );
+}
+
 /** Converts a literal to the Kintone value text for the property's type, refusing mismatches with a clear 400. */
 function valueFor(info: PropertyInfo, literal: Literal, position: number): string {
   const type = domainType(info);
@@ -124,23 +152,35 @@ function valueFor(info: PropertyInfo, literal: Literal, position: number): strin
     );
   if (NUMERIC_TYPES.has(type) && !(type === "RECORD_NUMBER" && literal.kind === "string")) {
     if (literal.kind !== "number") throw wrong("a number");
+    if (!PLAIN_NUMBER.test(literal.value))
+      throw new FilterTranslationError(
+        `${literal.value} is not a number Kintone reads: write it in plain decimal digits (such as 1000 or -2.5)`,
+        position,
+      );
     return literal.value;
   }
   if (type === "DATE") {
     if (literal.kind !== "date") throw wrong("a date such as 2024-01-31");
+    if (!isCalendarDate(literal.value))
+      throw new FilterTranslationError(`${literal.value} is not a date of the calendar`, position);
     return kintoneString(literal.value);
   }
   if (DATETIME_TYPES.has(type)) {
-    if (literal.kind === "date") return kintoneString(literal.value);
+    if (literal.kind === "date") {
+      if (!isCalendarDate(literal.value))
+        throw new FilterTranslationError(`${literal.value} is not a date of the calendar`, position);
+      return kintoneString(literal.value);
+    }
     if (literal.kind !== "datetime")
       throw wrong("a date-time such as 2024-01-31T09:00:00Z (or a date, for the whole day)");
     const time = Date.parse(literal.value);
-    if (Number.isNaN(time))
+    if (Number.isNaN(time) || !isCalendarDateTime(literal.value))
       throw new FilterTranslationError(`${literal.value} is not a valid date-time`, position);
     return kintoneString(new Date(time).toISOString().replace(/\.\d{3}Z$/, "Z"));
   }
   if (type === "TIME") {
-    if (literal.kind !== "string" || !/^\d{2}:\d{2}$/.test(literal.value)) throw wrong("a time as 'HH:MM'");
+    if (literal.kind !== "string" || !/^([01]\d|2[0-3]):[0-5]\d$/.test(literal.value))
+      throw wrong("a time of day as 'HH:MM' (00:00 to 23:59)");
     return kintoneString(literal.value);
   }
   if (literal.kind === "string") {

@@ -1,12 +1,14 @@
+import { KINTONE_LIMITS } from "../kintone/limits.js";
+import { withRetry } from "../kintone/retry.js";
 import { ProxyError } from "./errors.js";
 import type { CallContext } from "./kintone-calls.js";
-import { CallAbortedError, type KintoneRecordData } from "./kintone-client.js";
+import { CallAbortedError, isTransientKintoneFailure, type KintoneRecordData } from "./kintone-client.js";
 import { mapKintoneError } from "./kintone-errors.js";
 import type { TokenBinding } from "./page-token.js";
 import type { Resource } from "./spec-model.js";
 
 /** Records per cursor read: Kintone's maximum, so walking to a deep position costs as few calls as possible. */
-export const CURSOR_SIZE = 500;
+export const CURSOR_SIZE = KINTONE_LIMITS.pageMax;
 /** Kintone drops a cursor 10 minutes after its last read; the proxy lets go a little earlier. */
 const IDLE_MS = 9 * 60_000;
 /** Finished listings kept so that their last page can be asked for again. */
@@ -84,10 +86,11 @@ export class CursorPool {
     this.states.delete(state.id);
     if (state.open) {
       state.open = false;
-      ctx.deps
-        .records(state.resource)
-        .deleteCursor(state.id)
-        .catch(() => {});
+      // Deleting twice is harmless, so a failed delete is retried like a read.
+      withRetry(() => ctx.deps.records(state.resource).deleteCursor(state.id), {
+        ...ctx.deps.retry,
+        isTransient: isTransientKintoneFailure,
+      }).catch(() => {});
     }
   }
 
@@ -152,7 +155,8 @@ export class CursorPool {
     this.reserved++;
     let created: { id: string; totalCount: number };
     try {
-      created = await ctx.once(resource, (k, signal) =>
+      // Retried like a read when the answer is lost: at worst Kintone holds an unused cursor until it expires.
+      created = await ctx.read(resource, (k, signal) =>
         k.createCursor(
           {
             app: resource.appId,

@@ -1,3 +1,4 @@
+import { PROXY_CALL_BUDGET } from "../kintone/limits.js";
 import { type RetryPolicy, withRetry } from "../kintone/retry.js";
 import { ProxyError } from "./errors.js";
 import {
@@ -11,12 +12,8 @@ import {
 import { mapKintoneError } from "./kintone-errors.js";
 import type { Resource } from "./spec-model.js";
 
-/**
- * The most Kintone calls one request may make, retries included (docs/proxy.md). Kintone counts calls per app per
- * day (10,000 on the standard course), so no single request may spend more than this; a request that would need
- * more is refused before its first call.
- */
-export const CALL_BUDGET = 25;
+/** A request that would need more calls than this is refused before its first call. */
+export const CALL_BUDGET = PROXY_CALL_BUDGET;
 
 /** Bounds the Kintone calls in flight; callers beyond the queue limit get 503 instead of piling up in memory. */
 export class Limiter {

@@ -66,7 +66,9 @@ export class CallAbortedError extends Error {
 
 /** Whether a failed read may be tried again: throttling, 5xx and dropped connections. */
 export function isTransientKintoneFailure(error: unknown): boolean {
-  if (error instanceof KintoneApiError) return error.status === 429 || error.status >= 500;
+  // GAIA_TM12 (all 10 cursors of the domain in use) is a 429 too, but waiting seconds will not free a cursor.
+  if (error instanceof KintoneApiError)
+    return (error.status === 429 && error.code !== "GAIA_TM12") || error.status >= 500;
   if (error instanceof KintoneBadResponseError)
     return error.status >= 500 && error.redirectHost === undefined;
   return error instanceof KintoneNetworkError;

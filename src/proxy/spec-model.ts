@@ -1,4 +1,5 @@
 import { UsageError } from "../errors.js";
+import { unsafeFieldCode } from "../kintone/field-code.js";
 import type { PropertyInfo, PropertyMap } from "../odata/translate-filter.js";
 import { OPERATIONS, type Operation } from "../spec/build-document.js";
 
@@ -26,12 +27,6 @@ export type SpecModel = {
   resources: Resource[];
 };
 
-/**
- * Field codes reach Kintone queries as they are, so a spec could change a query's structure through them: only
- * characters a Kintone field code can hold are accepted (no spaces, quotes, parentheses, operators or commas).
- */
-const SAFE_CODE = /^(\$id|\$revision|[^\s"'()=!<>,\\]{1,128})$/;
-
 function isObject(value: unknown): value is Json {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
@@ -57,9 +52,10 @@ function propertiesOf(schema: Json, schemas: Json, inTable: boolean): Map<string
     if (!isObject(raw)) continue;
     const code = raw["x-kintone-field-code"];
     const type = raw["x-kintone-field-type"];
-    if (typeof code === "string" && !SAFE_CODE.test(code)) {
+    const unsafe = typeof code === "string" ? unsafeFieldCode(code) : undefined;
+    if (unsafe !== undefined) {
       throw new UsageError(
-        `the spec gives property ${name} the field code ${JSON.stringify(code)}, which cannot be a Kintone field code: regenerate the spec.`,
+        `the spec gives property ${name} the field code ${JSON.stringify(code)}, which ${unsafe} and cannot be a Kintone field code: regenerate the spec.`,
       );
     }
     if (typeof code !== "string" || typeof type !== "string") {
@@ -114,7 +110,17 @@ export function readSpecModel(doc: unknown, source: string): SpecModel {
         byApp.set(appId, resource);
       }
       const guest = operation["x-kintone-guest-space-id"];
-      if (typeof guest === "string") resource.guestSpaceId = guest;
+      if (guest !== undefined) {
+        if (typeof guest !== "string" || !/^[1-9][0-9]{0,18}$/.test(guest))
+          throw new UsageError(
+            `${source}: x-kintone-guest-space-id of ${path} must be a space id (digits only): regenerate the spec.`,
+          );
+        resource.guestSpaceId = guest;
+      }
+      if (!/^[1-9][0-9]{0,18}$/.test(appId))
+        throw new UsageError(
+          `${source}: x-kintone-app-id of ${path} must be an app id (digits only): regenerate the spec.`,
+        );
       resource.operations.set(kind as Operation, {
         method: method.toUpperCase(),
         path,

@@ -20,12 +20,16 @@ export type SandboxStats = {
   byEndpoint: Record<string, number>;
   /** The most requests that were in flight at once (to check a client's concurrency bound). */
   maxInFlight: number;
+  /** Cursors that exist now (created, not yet read to the end, deleted or expired). */
+  cursors: number;
 };
 
 export type Sandbox = {
   url: string;
   port: number;
   stats(): SandboxStats;
+  /** Replaces the faults injected from now on (tests load data first, then turn faults on). */
+  setFaults(faults: SandboxOptions["faults"]): void;
   close(): Promise<void>;
 };
 
@@ -156,12 +160,17 @@ const PREVIEW_ENDPOINTS = new Set(["app/form/fields", "app/form/layout", "app/st
 export async function createSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const apps = await loadSandboxData(options.data ?? SAMPLE_APPS_DIR);
   const state: SandboxState = { apps, options, cursors: new Map(), names: collectNames(apps, options) };
-  const stats: SandboxStats = { requests: 0, faults: {}, byEndpoint: {}, maxInFlight: 0 };
+  const stats: SandboxStats = { requests: 0, faults: {}, byEndpoint: {}, maxInFlight: 0, cursors: 0 };
+  const current = (): SandboxStats => {
+    const now = Date.now();
+    for (const [id, cursor] of state.cursors) if (cursor.expires < now) state.cursors.delete(id);
+    return { ...structuredClone(stats), cursors: state.cursors.size };
+  };
   let inFlight = 0;
   const random = options.random ?? Math.random;
-  const faultEntries = Object.entries(options.faults ?? {}).filter(([, rate]) => (rate ?? 0) > 0) as Array<
-    [FaultKind, number]
-  >;
+  const entriesOf = (faults: SandboxOptions["faults"]) =>
+    Object.entries(faults ?? {}).filter(([, rate]) => (rate ?? 0) > 0) as Array<[FaultKind, number]>;
+  let faultEntries = entriesOf(options.faults);
   /** Each fault kind is drawn independently; the first that hits is injected. */
   const drawFault = (): FaultKind | undefined => {
     for (const [kind, rate] of faultEntries) if (random() < rate) return kind;
@@ -182,7 +191,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
       return;
     }
     if (url.pathname === "/__sandbox/stats" && req.method === "GET") {
-      json(res, 200, stats);
+      json(res, 200, current());
       return;
     }
     if (url.pathname === "/__sandbox/stats" && req.method === "DELETE") {
@@ -190,7 +199,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
       stats.byEndpoint = {};
       stats.faults = {};
       stats.maxInFlight = 0;
-      json(res, 200, stats);
+      json(res, 200, current());
       return;
     }
     stats.requests++;
@@ -323,7 +332,10 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   return {
     url: `${tls ? "https" : "http"}://localhost:${port}`,
     port,
-    stats: () => structuredClone(stats),
+    stats: current,
+    setFaults: (faults) => {
+      faultEntries = entriesOf(faults);
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

@@ -8,6 +8,7 @@ import type {
   SchemaObject,
 } from "openapi3-ts/oas30";
 import { ConfigError } from "../errors.js";
+import { CUSTOM_ORDER_SKIP_MAX, MAX_RECORD_ID, PROXY_CALL_BUDGET } from "../kintone/limits.js";
 import type { AppMetadata } from "../kintone/types.js";
 import type { FilterOperator } from "./capabilities.js";
 import { SCHEMA_REF } from "./map-field.js";
@@ -206,7 +207,7 @@ function listParameters(properties: readonly PropertyModel[], singular: string):
     queryParameter(
       "$skip",
       { type: "integer", format: "int32", minimum: 0, default: 0 },
-      "Number of matching records to skip before the page starts (default 0). To walk through many records, follow skipToken instead.",
+      `Number of matching records to skip before the page starts (default 0); past the last record the page is empty. One request makes at most ${PROXY_CALL_BUDGET} Kintone calls: in id order any $skip is reached, in another $orderby a $skip beyond ${CUSTOM_ORDER_SKIP_MAX.toLocaleString("en-US")} is refused (400 SkipTooDeep). To walk through many records, follow skipToken instead.`,
     ),
     queryParameter(
       "$count",
@@ -235,14 +236,14 @@ function idParameter(singular: string): ParameterObject {
     in: "path",
     required: true,
     description: `Record ID of the ${singular} (Kintone's $id).`,
-    schema: { type: "integer", format: "int64", minimum: 1 },
+    schema: { type: "integer", format: "int64", minimum: 1, maximum: MAX_RECORD_ID },
   };
 }
 
 function revisionParameter(): ParameterObject {
   return queryParameter(
     "revision",
-    { type: "integer", format: "int64", minimum: 1 },
+    { type: "integer", format: "int64", minimum: 1, maximum: MAX_RECORD_ID },
     "Expected revision of the record. When given and the record changed since, the call fails with 409 instead of overwriting.",
   );
 }
@@ -521,7 +522,7 @@ function addApp(document: OpenAPIObject, plan: AppPlan, options: BuildOptions, t
       parameters: [idParameter(singular), revisionParameter()],
       requestBody: jsonBody(
         `${singular}Update`,
-        `The properties to change. Properties left out keep their values.`,
+        `The properties to change. Properties left out keep their values. A table property, when given, replaces all of the table's rows (Kintone's rule): send every row to keep, with its id.`,
       ),
       responses: {
         "200": {

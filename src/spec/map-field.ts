@@ -201,7 +201,11 @@ function shapeOf(field: FieldProperty | SubtableFieldProperty): Shape {
     case "FILE":
       return { schema: FILE_LIST, writable: true, notes: ["write the fileKey of uploaded files"] };
     case "SUBTABLE":
-      return { schema: { type: "array" }, writable: true };
+      return {
+        schema: { type: "array" },
+        writable: true,
+        notes: ["on update, the rows given replace all rows: send every row to keep, with its id"],
+      };
     case "REFERENCE_TABLE":
     case "GROUP":
       return undefined;

@@ -1,4 +1,5 @@
-import { ConfigError } from "../errors.js";
+import { ConfigError, KintoneOpenapiError } from "../errors.js";
+import { unsafeFieldCode } from "../kintone/field-code.js";
 import type { AppMetadata, FieldProperty } from "../kintone/types.js";
 import { LAYOUT_ONLY_TYPES } from "../kintone/types.js";
 import { CAPABILITIES, type Capability, ID_CAPABILITY } from "./capabilities.js";
@@ -110,6 +111,14 @@ export function buildAppFields(meta: AppMetadata, naming: NamingInput = {}): App
         `app ${appId}: field "${field.code}" has type ${field.type}, which this version of kintone-openapi does not know; it is left out of the spec.`,
       );
       continue;
+    }
+    const unsafe = [field.code, ...(field.type === "SUBTABLE" ? Object.keys(field.fields) : [])]
+      .map((code) => [code, unsafeFieldCode(code)] as const)
+      .find(([, why]) => why !== undefined);
+    if (unsafe !== undefined) {
+      throw new KintoneOpenapiError(
+        `app ${appId}: the field code ${JSON.stringify(unsafe[0])} ${unsafe[1]}, which no Kintone field code does and the proxy refuses: check the metadata (a snapshot edited by hand?).`,
+      );
     }
     fields.push(field);
   }

@@ -1,3 +1,4 @@
+import { CUSTOM_ORDER_SKIP_MAX, KINTONE_LIMITS } from "../../kintone/limits.js";
 import { FilterError, parseFilter } from "../../odata/parse-filter.js";
 import {
   parseBoolean,
@@ -16,9 +17,8 @@ import type { KintoneRecordData } from "../kintone-client.js";
 import { decodeToken, encodeToken, fingerprint, type PageToken, type TokenBinding } from "../page-token.js";
 import type { Resource } from "../spec-model.js";
 
-export const PAGE_MAX = 500;
-/** Kintone's largest `offset` (kintone-api.md §3). */
-export const OFFSET_MAX = 10_000;
+const PAGE_MAX = KINTONE_LIMITS.pageMax;
+const OFFSET_MAX = KINTONE_LIMITS.offsetMax;
 /** The largest $skip accepted at all; how deep a listing can really start is bounded by CALL_BUDGET. */
 export const SKIP_MAX = 2_147_483_647;
 
@@ -84,7 +84,7 @@ function tooDeep(skip: number, calls: number): ProxyError {
   return new ProxyError(
     400,
     "SkipTooDeep",
-    `$skip=${skip} in this order would take ${calls} Kintone calls, more than the ${CALL_BUDGET} one request may make: page with the skipToken (or nextLink) of each page instead, or order by id.`,
+    `$skip=${skip} would take ${calls} Kintone calls, more than the ${CALL_BUDGET} one request may make: page with the skipToken (or nextLink) of each page instead, or order by id (any depth).`,
     { target: "$skip" },
   );
 }
@@ -203,8 +203,8 @@ async function listByOrder(
   );
   const total = counted.totalCount as number;
   if (offset >= total) return empty(q.count ? total : undefined);
-  const needed = 1 + Math.ceil((offset + q.top) / CURSOR_SIZE) + 1;
-  if (needed > ctx.remaining) throw tooDeep(offset, needed + ctx.calls);
+  if (offset > CUSTOM_ORDER_SKIP_MAX)
+    throw tooDeep(offset, ctx.calls + 1 + Math.ceil((offset + q.top) / CURSOR_SIZE));
   return wrap(
     await pool.start(ctx, resource, q.binding, { fields, query: `${q.condition}${sort}` }, offset, q.top),
   );

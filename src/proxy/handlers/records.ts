@@ -1,3 +1,4 @@
+import { MAX_RECORD_ID } from "../../kintone/limits.js";
 import { parseSelect } from "../../odata/query-options.js";
 import { toApiRecord, toKintoneRecord } from "../convert.js";
 import { ProxyError } from "../errors.js";
@@ -5,8 +6,7 @@ import type { CallContext } from "../kintone-calls.js";
 import type { Resource } from "../spec-model.js";
 import { optionError } from "./list.js";
 
-/** The largest record id and revision Kintone can have that JSON numbers still hold exactly (2^53 − 1). */
-export const MAX_ID = Number.MAX_SAFE_INTEGER;
+const MAX_ID = MAX_RECORD_ID;
 
 /**
  * A record id or revision as Kintone takes it: a decimal string from 1 to 2^53 − 1. Parsed as text, never through a

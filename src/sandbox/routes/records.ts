@@ -356,11 +356,11 @@ const createCursor: Handler = (ctx, state) => {
   }
   const cursors = liveCursors(state);
   if (cursors.size >= LIMITS.cursors) {
-    // The code of this error is not confirmed against a live domain.
+    // Kintone answers 429 GAIA_TM12 (observed by public clients that retry on it; kintone-api.md §3 has the limit).
     throw new KintoneApiError(
-      400,
-      "GAIA_CU01",
-      `No more than ${LIMITS.cursors} cursors can exist at once. Delete cursors you no longer need.`,
+      429,
+      "GAIA_TM12",
+      `No more than ${LIMITS.cursors} cursors can exist at once. Delete cursors you no longer need, or try again later.`,
     );
   }
   const { matching } = select(app, app.records, query, ctx, state);

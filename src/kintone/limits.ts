@@ -1,0 +1,21 @@
+/** Kintone's limits the proxy pages and budgets around (kintone-api.md §3). */
+export const KINTONE_LIMITS = {
+  /** Records per GET records.json (`limit`), and per cursor read (`size`). */
+  pageMax: 500,
+  /** Largest `offset` of a records query. */
+  offsetMax: 10_000,
+  /** Cursors that can exist at once per domain. */
+  cursorsPerDomain: 10,
+} as const;
+
+/**
+ * The most Kintone calls one proxy request may make, retries included (docs/proxy.md; stated in the spec's $skip
+ * description). Kintone counts calls per app per day (10,000 on the standard course).
+ */
+export const PROXY_CALL_BUDGET = 25;
+
+/** How deep a first page in a custom $orderby can start within the budget (a cursor read from the start, 500 a call). */
+export const CUSTOM_ORDER_SKIP_MAX = (PROXY_CALL_BUDGET - 4) * KINTONE_LIMITS.pageMax;
+
+/** The largest record id or revision the API takes: 2^53 − 1, the largest integer a JSON number holds exactly. */
+export const MAX_RECORD_ID = Number.MAX_SAFE_INTEGER;

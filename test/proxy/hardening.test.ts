@@ -1,0 +1,278 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createProxyServer, type ProxyServer } from "../../src/proxy/server.js";
+import { SAMPLE_APPS_DIR } from "../../src/templates.js";
+import { type Harness, KEY, startHarness } from "../helpers/proxy-harness.js";
+import { parseRawResponse, rawExchange } from "../helpers/raw-http.js";
+
+/** Findings 4 to 9 of the security review of issue #10, each as it was reproduced on d317e91. */
+
+/** A stand-in for whatever sits at the Kintone URL: answers every request with `answer`, recording what came. */
+async function fakeKintone(
+  answer: (req: IncomingMessage, res: ServerResponse) => void,
+): Promise<{ url: string; seen: IncomingMessage[]; server: Server }> {
+  const seen: IncomingMessage[] = [];
+  const server = createServer((req, res) => {
+    seen.push(req);
+    req.resume();
+    req.on("end", () => answer(req, res));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { url: `http://localhost:${(server.address() as AddressInfo).port}`, seen, server };
+}
+
+async function proxyTo(url: string, spec: unknown): Promise<ProxyServer> {
+  return createProxyServer({
+    spec,
+    kintone: { baseUrl: url, auth: { kind: "password", username: "sandbox", password: "sandbox" } },
+    apiKeys: [KEY],
+    port: 0,
+    retry: { retries: 0 },
+  });
+}
+
+const call = async (
+  proxy: ProxyServer,
+  method: string,
+  path: string,
+  body?: unknown,
+  key: string | null = KEY,
+) => {
+  const response = await fetch(`${proxy.url}${path}`, {
+    method,
+    headers: {
+      ...(key !== null ? { authorization: `Bearer ${key}` } : {}),
+      ...(body !== undefined ? { "content-type": "application/json" } : {}),
+    },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
+};
+
+describe("what answers at the Kintone URL is checked", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness(SAMPLE_APPS_DIR);
+  });
+  afterAll(() => h.close());
+
+  it("answers 502 KintoneBadResponse, never a success, when a login page answers 200 (finding 4)", async () => {
+    const portal = await fakeKintone((_req, res) => {
+      res.writeHead(200, { "content-type": "text/html" });
+      res.end("<html><body>Please sign in</body></html>");
+    });
+    const proxy = await proxyTo(portal.url, h.spec);
+    try {
+      const created = await call(proxy, "POST", "/customers", { companyName: "Acme" });
+      expect([created.status, created.body.error.code]).toEqual([502, "KintoneBadResponse"]);
+      const updated = await call(proxy, "PATCH", "/customers/1", { notes: "x" });
+      expect([updated.status, updated.body.error.code]).toEqual([502, "KintoneBadResponse"]);
+      const deleted = await call(proxy, "DELETE", "/customers/1");
+      expect([deleted.status, deleted.body.error.code]).toEqual([502, "KintoneBadResponse"]);
+      expect((await call(proxy, "GET", "/customers")).status).toBe(502);
+      expect((await call(proxy, "GET", "/readyz", undefined, null)).status).toBe(503);
+    } finally {
+      await proxy.close();
+      portal.server.close();
+    }
+  });
+
+  it("answers WriteOutcomeUnknown when a write's success answer lacks what Kintone always sends", async () => {
+    const odd = await fakeKintone((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end("{}");
+    });
+    const proxy = await proxyTo(odd.url, h.spec);
+    try {
+      const created = await call(proxy, "POST", "/customers", { companyName: "Acme" });
+      expect([created.status, created.body.error.code]).toEqual([502, "WriteOutcomeUnknown"]);
+      const listed = await call(proxy, "GET", "/customers");
+      expect([listed.status, listed.body.error.code]).toEqual([502, "KintoneBadResponse"]);
+    } finally {
+      await proxy.close();
+      odd.server.close();
+    }
+  });
+
+  it("follows no redirect, so Kintone credentials never reach the other host (finding 5)", async () => {
+    const elsewhere = await fakeKintone((_req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end('{"records":[],"totalCount":"0"}');
+    });
+    const redirecting = await fakeKintone((req, res) => {
+      res.writeHead(302, { location: `${elsewhere.url.replace("localhost", "127.0.0.1")}${req.url}` });
+      res.end();
+    });
+    const proxy = await proxyTo(redirecting.url, h.spec);
+    try {
+      const listed = await call(proxy, "GET", "/customers");
+      expect(listed.status).toBe(502);
+      expect(listed.body.error.message).toMatch(/redirects to 127\.0\.0\.1:\d+.*--base-url/);
+      expect(elsewhere.seen).toHaveLength(0);
+    } finally {
+      await proxy.close();
+      redirecting.server.close();
+      elsewhere.server.close();
+    }
+  });
+});
+
+describe("requests the proxy refuses", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness(SAMPLE_APPS_DIR);
+  });
+  afterAll(() => h.close());
+
+  it("refuses ids and revisions outside 1..2^53-1 instead of addressing another record (finding 7)", async () => {
+    const before = h.sandbox.stats().byEndpoint["DELETE records"] ?? 0;
+    for (const id of ["9007199254740993", "9007199254740992", "99999999999999999999", "0", "01"]) {
+      const deleted = await h.call("DELETE", `/customers/${id}`);
+      expect([deleted.status, deleted.body.error.code], id).toEqual([400, "InvalidId"]);
+    }
+    expect(h.sandbox.stats().byEndpoint["DELETE records"] ?? 0).toBe(before);
+    const revision = await h.call("DELETE", "/customers/1?revision=9007199254740993");
+    expect([revision.status, revision.body.error.target]).toEqual([400, "revision"]);
+    const idParameter = (h.spec.paths["/customers/{id}"]?.get?.parameters ?? []).find(
+      (p) => "name" in p && p.name === "id",
+    ) as { schema: { maximum?: number } };
+    expect(idParameter.schema.maximum).toBe(Number.MAX_SAFE_INTEGER);
+  });
+
+  it("refuses a skipToken made for another operation (finding 8)", async () => {
+    const page = await h.call("GET", "/customers?$top=1");
+    expect(page.body.skipToken).toBeDefined();
+    const elsewhere = await h.call("GET", `/deals?$top=1&$skiptoken=${page.body.skipToken}`);
+    expect([elsewhere.status, elsewhere.body.error.code]).toEqual([400, "InvalidSkipToken"]);
+    expect(elsewhere.body.error.message).toMatch(/another operation/);
+  });
+
+  it("sends numbers to Kintone as plain decimals, refuses ones JSON would round, and refuses invalid UTF-8", async () => {
+    // What reaches Kintone, recorded by a stand-in: plain decimal digits, never an exponent.
+    const sent: string[] = [];
+    const recorder = await fakeKintone((req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(req.method === "POST" ? '{"id":"5","revision":"1"}' : '{"record":{}}');
+    });
+    recorder.server.on("request", (req: IncomingMessage) => {
+      let body = "";
+      req.on("data", (chunk) => {
+        body += chunk;
+      });
+      req.on("end", () => sent.push(body));
+    });
+    const proxy = await proxyTo(recorder.url, h.spec);
+    try {
+      for (const employees of [1e21, 1e-7, 123.45]) {
+        expect((await call(proxy, "POST", "/customers", { companyName: "Big Co", employees })).status).toBe(
+          201,
+        );
+      }
+    } finally {
+      await proxy.close();
+      recorder.server.close();
+    }
+    const written = sent.filter((b) => b.includes("Big Co")).map((b) => JSON.stringify(JSON.parse(b).record));
+    expect(written.join("\n")).toContain('{"value":"1000000000000000000000"}');
+    expect(written.join("\n")).toContain('{"value":"0.0000001"}');
+    expect(written.join("\n")).toContain('{"value":"123.45"}');
+    expect(written.join("\n")).not.toMatch(/e[+-]\d/);
+    const inexact = await h.call("POST", "/customers", {
+      raw: '{"companyName":"Exact Co","employees":12345678901234567}',
+      headers: { "content-type": "application/json" },
+    });
+    expect([inexact.status, inexact.body.error.code]).toEqual([400, "InexactNumber"]);
+    expect(inexact.body.error.message).toMatch(/send it as a string/);
+    const asText = await h.call("POST", "/customers", {
+      body: { companyName: "Exact Co", employees: "12345678901234567" },
+    });
+    expect(asText.status).toBe(201);
+    const response = await fetch(`${h.proxy.url}/customers`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${KEY}`, "content-type": "application/json" },
+      body: Buffer.from([0x7b, 0x22, 0x63, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d]),
+    });
+    expect(response.status).toBe(400);
+    expect((await response.json()).error.message).toMatch(/UTF-8/);
+  });
+
+  it("answers an empty page for a $skip past the end in id order, not Kintone's offset error (finding 9)", async () => {
+    const page = await h.call("GET", "/customers?$skip=20000");
+    expect(page.status).toBe(200);
+    expect(page.body.value).toEqual([]);
+  });
+
+  it("closes the connection of a refused request at once, without waiting for its body", async () => {
+    const head = `POST /customers HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer wrong-key-0123456789\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n{"a":`;
+    const started = Date.now();
+    const data = await rawExchange(h.proxy.port, head, 5_000, false);
+    expect(parseRawResponse(data)?.status).toBe(401);
+    expect(Date.now() - started).toBeLessThan(4_000);
+  });
+
+  it("sends frame and sniffing protections, and answers HEAD wherever GET works", async () => {
+    const docs = await fetch(`${h.proxy.url}/docs`);
+    expect(docs.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+    expect(docs.headers.get("x-frame-options")).toBe("DENY");
+    const spec = await h.call("GET", "/openapi.json");
+    expect(spec.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(spec.headers.get("cache-control")).toBe("no-store");
+    for (const path of ["/healthz", "/docs", "/openapi.json", "/customers?$top=1", "/customers/1"]) {
+      const head = await h.call("HEAD", path);
+      expect(head.status, path).toBe(200);
+    }
+  });
+
+  it("answers /readyz without a key with nothing about credentials, at most one Kintone call per 10 s", async () => {
+    const before = h.sandbox.stats().byEndpoint["GET app"] ?? 0;
+    for (let i = 0; i < 20; i++) expect((await fetch(`${h.proxy.url}/readyz`)).status).toBe(200);
+    expect((h.sandbox.stats().byEndpoint["GET app"] ?? 0) - before).toBeLessThanOrEqual(1);
+  });
+});
+
+describe("/readyz when Kintone refuses the proxy's credentials", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness(SAMPLE_APPS_DIR, {
+      kintone: { auth: { kind: "password", username: "sandbox", password: "wrong" } },
+    });
+  });
+  afterAll(() => h.close());
+
+  it("tells a caller without a key only that it is not ready", async () => {
+    const response = await fetch(`${h.proxy.url}/readyz`);
+    expect(response.status).toBe(503);
+    const text = await response.text();
+    expect(text).not.toMatch(/credential|CB_WA01|API key was accepted|password/i);
+    const keyed = await h.call("GET", "/readyz");
+    expect(keyed.body.reason).toMatch(/KintoneAuthFailed/);
+  });
+});
+
+describe("--no-auth", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness(SAMPLE_APPS_DIR, { proxy: { apiKeys: [] } });
+  });
+  afterAll(() => h.close());
+
+  it("refuses requests addressed to any host but this machine (DNS rebinding, finding 6)", async () => {
+    const port = h.proxy.port;
+    const asked = async (host: string) =>
+      parseRawResponse(
+        await rawExchange(
+          port,
+          `GET /customers?$top=1 HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`,
+          3_000,
+          false,
+        ),
+      )?.status;
+    expect(await asked("evil.example")).toBe(421);
+    expect(await asked(`rebind.evil.example:${port}`)).toBe(421);
+    expect(await asked(`localhost:${port}`)).toBe(200);
+    expect(await asked(`127.0.0.1:${port}`)).toBe(200);
+    expect(await asked(`[::1]:${port}`)).toBe(200);
+  });
+});
