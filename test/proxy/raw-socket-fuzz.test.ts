@@ -220,16 +220,24 @@ describe("raw-socket fuzzing of the servers", () => {
     }
   });
 
-  it(`survives ${RUNS} fuzzed requests to serve`, async () => {
-    const { answered, statuses } = await fuzz(servePort, 10);
-    expect(answered).toBeGreaterThan(RUNS / 4);
-    expect(statuses[500] ?? 0).toBe(0);
-    expect(serve.child.exitCode).toBeNull();
-  }, 240_000);
+  it(
+    `survives ${RUNS} fuzzed requests to serve`,
+    async () => {
+      const { answered, statuses } = await fuzz(servePort, 10);
+      expect(answered).toBeGreaterThan(RUNS / 4);
+      expect(statuses[500] ?? 0).toBe(0);
+      expect(serve.child.exitCode).toBeNull();
+    },
+    60_000 + RUNS * 50,
+  );
 
-  it(`survives ${RUNS} fuzzed requests to the sandbox`, async () => {
-    const { answered } = await fuzz(sandboxPort, 11);
-    expect(answered).toBeGreaterThan(RUNS / 4);
-    expect(sandbox.child.exitCode).toBeNull();
-  }, 240_000);
+  it(
+    `survives ${RUNS} fuzzed requests to the sandbox`,
+    async () => {
+      const { answered } = await fuzz(sandboxPort, 11);
+      expect(answered).toBeGreaterThan(RUNS / 4);
+      expect(sandbox.child.exitCode).toBeNull();
+    },
+    60_000 + RUNS * 50,
+  );
 });
