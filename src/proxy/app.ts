@@ -6,12 +6,15 @@ import { type Context, Hono } from "hono";
 import { readJsonBody } from "./body.js";
 import type { CursorPool } from "./cursors.js";
 import { ProxyError } from "./errors.js";
+import { createRecord } from "./handlers/create.js";
+import { deleteRecord } from "./handlers/delete.js";
 import { docsFile } from "./handlers/docs.js";
+import { getRecord } from "./handlers/get.js";
 import { listRecords } from "./handlers/list.js";
-import { createRecord, deleteRecord, getRecord, updateRecord } from "./handlers/records.js";
+import { createReadiness } from "./handlers/ops.js";
+import { updateRecord } from "./handlers/update.js";
 import { CallContext, type ProxyDeps } from "./kintone-calls.js";
-import { mapKintoneError } from "./kintone-errors.js";
-import type { Resource, SpecModel } from "./spec-model.js";
+import type { SpecModel } from "./spec-model.js";
 
 /** What the access log needs to know of a request, filled in as it is handled. */
 export type RequestInfo = { operation?: string; ctx?: CallContext; status?: number };
@@ -145,24 +148,7 @@ export function createProxyApp(
   }
 
   // Public: health, readiness and the docs page (its assets are static; the spec it shows needs a key).
-  let ready: { at: number; result: Promise<string | undefined> } | undefined;
-  const checkReady = (): Promise<string | undefined> => {
-    const now = Date.now();
-    if (ready === undefined || now - ready.at > 10_000) {
-      const first = model.resources[0] as Resource;
-      const ctx = new CallContext(deps, new AbortController().signal);
-      ready = {
-        at: now,
-        result: ctx
-          .once(first, (k, signal) => k.getApp(first.appId, signal))
-          .then(
-            () => undefined,
-            (error) => mapKintoneError(error, first.properties).code,
-          ),
-      };
-    }
-    return ready.result;
-  };
+  const checkReady = createReadiness(model, deps);
   for (const base of bases) {
     app.get(`${base}/healthz`, (c) => c.json({ status: "ok" }));
     app.get(`${base}/readyz`, async (c) => {

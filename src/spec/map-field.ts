@@ -141,6 +141,8 @@ function shapeOf(field: FieldProperty | SubtableFieldProperty): Shape {
         if (min !== undefined) schema.minimum = min;
         if (max !== undefined) schema.maximum = max;
         const notes = field.unit ? [`unit ${field.unit}`] : [];
+        // JSON numbers hold 15 significant digits exactly; the proxy takes longer values as decimal strings.
+        notes.push("a value of more than 15 digits is written as a decimal string");
         return { schema, writable: true, notes };
       }
       if (typeof field.expression === "string" && field.expression !== "") {
