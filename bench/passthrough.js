@@ -46,3 +46,10 @@ export async function startPassThrough(kintoneUrl) {
       }),
   };
 }
+
+// Run as a script (bench/proxy.js starts it as a child process, like the proxy): node bench/passthrough.js <kintone url>
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split("/").pop())) {
+  const passThrough = await startPassThrough(process.argv[2]);
+  console.log(passThrough.url);
+  process.on("SIGTERM", () => passThrough.close().then(() => process.exit(0)));
+}

@@ -3,11 +3,35 @@
 import { spawn } from "node:child_process";
 import http from "node:http";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
-import { startPassThrough } from "./passthrough.js";
 import { writeApp } from "./synthetic.js";
 
 const KEY = "bench-key-0123456789";
+
+/** Starts the reference pass-through (bench/passthrough.js) as a child process, like the proxy: { url, close }. */
+async function startPassThroughProcess(kintoneUrl) {
+  const child = spawn(
+    process.execPath,
+    [fileURLToPath(new URL("./passthrough.js", import.meta.url)), kintoneUrl],
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
+  const url = await new Promise((resolve, reject) => {
+    child.stdout.once("data", (c) => resolve(String(c).trim()));
+    child.on("exit", (code) => reject(new Error(`pass-through exited ${code}`)));
+  });
+  return {
+    url,
+    close: () =>
+      new Promise((resolve) => {
+        child.removeAllListeners("exit");
+        child.on("exit", resolve);
+        child.kill("SIGTERM");
+      }),
+  };
+}
 
 /** Starts `kintone-openapi serve` as a child process (with the RSS probe); resolves its URL and a stop() → peak RSS MB. */
 async function startServe(root, probe, spec, sandboxUrl) {
@@ -166,7 +190,7 @@ export async function run({ root, work, record, probe }) {
   {
     const sandbox = await createSandbox();
     const proxy = await startServe(root, probe, demoSpec, sandbox.url);
-    const pass = await startPassThrough(sandbox.url);
+    const pass = await startPassThroughProcess(sandbox.url);
     const auth = { authorization: `Bearer ${KEY}` };
     const directUrl = `${sandbox.url}/k/v1/records.json?app=1&query=${encodeURIComponent("order by $id desc limit 10")}`;
     const directHeaders = { "x-cybozu-authorization": Buffer.from("sandbox:sandbox").toString("base64") };

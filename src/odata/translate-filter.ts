@@ -1,4 +1,5 @@
 import { type Capability, capabilityOf, ID_CAPABILITY } from "../spec/capabilities.js";
+import { isCalendarDate, isCalendarDateTime } from "../util/calendar.js";
 import { type CompareOp, FilterError, type FilterNode, type Literal } from "./parse-filter.js";
 
 /** What the translator knows of one property of the spec (from its x-kintone-* extensions and schema). */
@@ -116,31 +117,6 @@ export function resolveProperty(
 
 /** A number as Kintone's query language reads it: no exponent, no leading zeros, no leading plus. */
 const PLAIN_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?$/;
-
-/** Whether YYYY-MM-DD names a real day (2024-02-30 does not; Date.parse would roll it into March). */
-export function isCalendarDate(text: string): boolean {
-  const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(text);
-  if (match === null) return false;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
-}
-
-/** Whether an ISO date-time has a real day, a time of day within 00:00–23:59:59 and an offset within ±23:59. */
-function isCalendarDateTime(text: string): boolean {
-  const match = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?(Z|[+-](\d{2}):(\d{2}))$/.exec(
-    text,
-  );
-  if (match === null || !isCalendarDate(match[1] as string)) return false;
-  const within = (value: string | undefined, max: number) => value === undefined || Number(value) <= max;
-  return (
-    within(match[2], 23) &&
-    within(match[3], 59) &&
-    within(match[4], 59) &&
-    within(match[6], 23) &&
-    within(match[7], 59)
-  );
-}
 
 /** Converts a literal to the Kintone value text for the property's type, refusing mismatches with a clear 400. */
 function valueFor(info: PropertyInfo, literal: Literal, position: number): string {

@@ -14,10 +14,11 @@ import { listRecords } from "./handlers/list.js";
 import { createReadiness } from "./handlers/ops.js";
 import { updateRecord } from "./handlers/update.js";
 import { CallContext, type ProxyDeps } from "./kintone-calls.js";
+import { Hangup } from "./kintone-client.js";
 import type { SpecModel } from "./spec-model.js";
 
 /** What the access log needs to know of a request, filled in as it is handled. */
-export type RequestInfo = { operation?: string; ctx?: CallContext; status?: number };
+export type RequestInfo = { hangup: Hangup; operation?: string; ctx?: CallContext; status?: number };
 export const REQUEST_INFO = Symbol("kintone-openapi request info");
 type Incoming = IncomingMessage & { [REQUEST_INFO]?: RequestInfo };
 
@@ -60,7 +61,7 @@ export function isLoopbackHost(host: string | undefined): boolean {
 
 const infoOf = (c: Context<Env>): RequestInfo => {
   const incoming = c.env.incoming as Incoming;
-  incoming[REQUEST_INFO] ??= {};
+  incoming[REQUEST_INFO] ??= { hangup: new Hangup() };
   return incoming[REQUEST_INFO];
 };
 
@@ -95,8 +96,9 @@ export function createProxyApp(
   const specText = options.specText;
   const bases = [...new Set(["", model.basePath])];
   const context = (c: Context<Env>) => {
-    const ctx = new CallContext(deps, c.req.raw.signal);
-    infoOf(c).ctx = ctx;
+    const info = infoOf(c);
+    const ctx = new CallContext(deps, info.hangup);
+    info.ctx = ctx;
     return ctx;
   };
 

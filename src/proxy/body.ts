@@ -32,6 +32,9 @@ export function inexactNumber(text: string): string | undefined {
         .replace(/^0+/, "")
         .replace(/0+$/, "");
       if (mantissa.length > MAX_DIGITS) return token;
+      // Too small for a double: JSON.parse would make it 0 (or a rounded subnormal) without a word.
+      const value = Math.abs(Number(token));
+      if (mantissa !== "" && value < Number.MIN_VALUE * 2 ** 52) return token;
       i = end - 1;
     }
   }
@@ -56,10 +59,16 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
   if (declared > limit) throw tooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw tooLarge();
-    chunks.push(chunk as Buffer);
+  try {
+    for await (const chunk of req) {
+      size += (chunk as Buffer).length;
+      if (size > limit) throw tooLarge();
+      chunks.push(chunk as Buffer);
+    }
+  } catch (error) {
+    if (error instanceof ProxyError) throw error;
+    // The caller hung up or the connection broke mid-body: nothing to answer, and not the proxy's fault.
+    throw new ProxyError(400, "IncompleteBody", "The body did not arrive in full.");
   }
   let text: string;
   try {
@@ -78,7 +87,7 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
     throw new ProxyError(
       400,
       "InexactNumber",
-      `The number ${inexact.slice(0, 40)} has more than ${MAX_DIGITS} significant digits, which a JSON number cannot hold exactly: send it as a string ("${inexact.slice(0, 40)}").`,
+      `The number ${inexact.slice(0, 40)} cannot be held exactly by a JSON number (more than ${MAX_DIGITS} significant digits, or too close to zero): send it as a decimal string.`,
     );
   }
   return body;

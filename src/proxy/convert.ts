@@ -1,4 +1,5 @@
 import type { PropertyInfo, PropertyMap } from "../odata/translate-filter.js";
+import { isCalendarDate, isCalendarDateTime } from "../util/calendar.js";
 import { type ErrorDetail, ProxyError } from "./errors.js";
 
 type KintoneField = { type?: string; value: unknown };
@@ -88,6 +89,8 @@ function typeName(value: unknown): string {
 }
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+/** At most this many problems are named in one answer. */
+const MAX_DETAILS = 50;
 const DECIMAL = /^-?(0|[1-9]\d*)(\.\d+)?$/;
 
 /** A number as Kintone takes it: plain decimal digits, never an exponent (1e21 → "1000000000000000000000"). */
@@ -101,13 +104,6 @@ export function plainDecimal(value: number): string {
   if (point <= 0) return `${sign}0.${"0".repeat(-point)}${digits}`;
   if (point >= digits.length) return `${sign}${digits}${"0".repeat(point - digits.length)}`;
   return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
-}
-
-function validDate(text: string): boolean {
-  const match = DATE.exec(text);
-  if (!match) return false;
-  const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
-  return date.getUTCDate() === Number(match[3]) && date.getUTCMonth() === Number(match[2]) - 1;
 }
 
 /** Converts one written value to Kintone's form, or reports why it cannot be. */
@@ -129,16 +125,13 @@ function toKintoneValue(info: PropertyInfo, value: unknown, target: string, deta
       return plainDecimal(value);
     case "DATE":
       if (value === null) return "";
-      if (typeof value !== "string" || !validDate(value)) return invalid("a date as YYYY-MM-DD");
+      if (typeof value !== "string" || !DATE.test(value) || !isCalendarDate(value))
+        return invalid("a date of the calendar as YYYY-MM-DD");
       return value;
     case "DATETIME":
       if (value === null) return "";
-      if (
-        typeof value !== "string" ||
-        !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value) ||
-        Number.isNaN(Date.parse(value))
-      ) {
-        return invalid("a date-time with a time zone, as 2024-01-31T09:00:00Z");
+      if (typeof value !== "string" || !isCalendarDateTime(value) || Number.isNaN(Date.parse(value))) {
+        return invalid("a date-time of the calendar with a time zone, as 2024-01-31T09:00:00Z");
       }
       return value;
     case "TIME":
@@ -214,12 +207,15 @@ function convertFields(
   for (const [name, value] of Object.entries(body)) {
     const target = prefix === "" ? name : `${prefix}.${name}`;
     const info = properties.get(name);
+    if (details.length >= MAX_DETAILS) break;
     if (info === undefined) {
+      // The writable properties are listed once, so that many unknown ones cannot make a huge answer.
+      const first = !details.some((d) => d.code === "UnknownProperty");
       const writable = [...properties.values()].filter((p) => !p.readOnly).map((p) => p.name);
       details.push({
         code: "UnknownProperty",
-        target,
-        message: `${target} is not a property of this record; writable properties are ${writable.join(", ")}.`,
+        target: target.slice(0, 200),
+        message: `${target.slice(0, 200)} is not a property of this record${first ? `; writable properties are ${writable.join(", ")}` : ""}.`,
       });
       continue;
     }
@@ -267,6 +263,7 @@ export function toKintoneRecord(
     }
   }
   if (details.length > 0) {
+    details.splice(MAX_DETAILS);
     throw new ProxyError(
       400,
       "ValidationFailed",

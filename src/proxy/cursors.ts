@@ -1,7 +1,7 @@
 import { KINTONE_LIMITS } from "../kintone/limits.js";
 import { withRetry } from "../kintone/retry.js";
 import { ProxyError } from "./errors.js";
-import type { CallContext } from "./kintone-calls.js";
+import type { CallContext, ProxyDeps } from "./kintone-calls.js";
 import { CallAbortedError, isTransientKintoneFailure, type KintoneRecordData } from "./kintone-client.js";
 import { mapKintoneError } from "./kintone-errors.js";
 import type { TokenBinding } from "./page-token.js";
@@ -9,8 +9,11 @@ import type { Resource } from "./spec-model.js";
 
 /** Records per cursor read: Kintone's maximum, so walking to a deep position costs as few calls as possible. */
 export const CURSOR_SIZE = KINTONE_LIMITS.pageMax;
-/** Kintone drops a cursor 10 minutes after its last read; the proxy lets go a little earlier. */
-const IDLE_MS = 9 * 60_000;
+/**
+ * A cursor not read for this long is deleted (Kintone would keep it 10 minutes): a Flow paging loop asks for the
+ * next page within seconds, and a cursor left behind blocks one of the domain's 10 for every tool.
+ */
+export const CURSOR_IDLE_MS = 2 * 60_000;
 /** Finished listings kept so that their last page can be asked for again. */
 const KEEP_FINISHED = 50;
 
@@ -60,8 +63,25 @@ export type CursorPage = {
 export class CursorPool {
   private readonly states = new Map<string, CursorState>();
   private reserved = 0;
+  private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly max: number) {}
+  constructor(
+    private readonly max: number,
+    private readonly deps: ProxyDeps,
+  ) {}
+
+  /** While cursors are held, idle ones are let go every 15 s even when no request comes. */
+  private watch(): void {
+    if (this.timer !== undefined) return;
+    this.timer = setInterval(() => {
+      this.sweep(Date.now());
+      if (![...this.states.values()].some((s) => s.open)) {
+        clearInterval(this.timer);
+        this.timer = undefined;
+      }
+    }, 15_000);
+    this.timer.unref();
+  }
 
   private openCount(): number {
     let open = this.reserved;
@@ -70,10 +90,10 @@ export class CursorPool {
   }
 
   /** Lets go of cursors idle too long, and of finished listings beyond what is kept for replays. */
-  private sweep(ctx: CallContext, now: number): void {
+  private sweep(now: number): void {
     const finished: CursorState[] = [];
     for (const state of this.states.values()) {
-      if (now - state.lastUsed > IDLE_MS) this.drop(ctx, state);
+      if (now - state.lastUsed > CURSOR_IDLE_MS) this.drop(state);
       else if (!state.open) finished.push(state);
     }
     finished.sort((a, b) => a.lastUsed - b.lastUsed);
@@ -82,23 +102,25 @@ export class CursorPool {
   }
 
   /** Forgets a cursor and deletes it in Kintone (best effort: Kintone frees it within 10 minutes anyway). */
-  private drop(ctx: CallContext, state: CursorState): void {
+  private drop(state: CursorState): void {
     this.states.delete(state.id);
     if (state.open) {
       state.open = false;
       // Deleting twice is harmless, so a failed delete is retried like a read.
-      withRetry(() => ctx.deps.records(state.resource).deleteCursor(state.id), {
-        ...ctx.deps.retry,
+      withRetry(() => this.deps.records(state.resource).deleteCursor(state.id), {
+        ...this.deps.retry,
         isTransient: isTransientKintoneFailure,
       }).catch(() => {});
     }
   }
 
   /** Deletes every open cursor (on shutdown). */
-  async closeAll(ctx: CallContext): Promise<void> {
+  async closeAll(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
     const open = [...this.states.values()].filter((s) => s.open);
     this.states.clear();
-    await Promise.allSettled(open.map((s) => ctx.deps.records(s.resource).deleteCursor(s.id)));
+    await Promise.allSettled(open.map((s) => this.deps.records(s.resource).deleteCursor(s.id)));
   }
 
   /** Reads from Kintone until the buffer holds `want` records or the cursor is done; a failed read ends the listing. */
@@ -108,7 +130,7 @@ export class CursorPool {
       try {
         page = await ctx.once(state.resource, (k, signal) => k.getRecordsByCursor(state.id, signal));
       } catch (error) {
-        this.drop(ctx, state);
+        this.drop(state);
         const mapped = mapKintoneError(error, state.resource.properties);
         if (mapped.status === 499) throw mapped;
         throw listingExpired(
@@ -143,7 +165,7 @@ export class CursorPool {
     top: number,
   ): Promise<CursorPage> {
     const now = Date.now();
-    this.sweep(ctx, now);
+    this.sweep(now);
     if (this.openCount() >= this.max) {
       throw new ProxyError(
         503,
@@ -156,16 +178,14 @@ export class CursorPool {
     let created: { id: string; totalCount: number };
     try {
       // Retried like a read when the answer is lost: at worst Kintone holds an unused cursor until it expires.
-      created = await ctx.read(resource, (k, signal) =>
-        k.createCursor(
-          {
-            app: resource.appId,
-            ...(query.fields ? { fields: query.fields } : {}),
-            query: query.query,
-            size: CURSOR_SIZE,
-          },
-          signal,
-        ),
+      // Not abandoned when the caller hangs up: a cursor created after that must still be known, to be deleted.
+      created = await ctx.read(resource, (k) =>
+        k.createCursor({
+          app: resource.appId,
+          ...(query.fields ? { fields: query.fields } : {}),
+          query: query.query,
+          size: CURSOR_SIZE,
+        }),
       );
     } catch (error) {
       throw mapKintoneError(error, resource.properties);
@@ -185,6 +205,7 @@ export class CursorPool {
       busy: Promise.resolve(),
     };
     this.states.set(state.id, state);
+    this.watch();
     try {
       while (state.position + state.buffer.length <= skip && state.open) {
         // Whole pages before the position are read and dropped.
@@ -197,11 +218,11 @@ export class CursorPool {
       state.position += drop;
       await this.fill(ctx, state, top);
     } catch (error) {
-      this.drop(ctx, state);
+      this.drop(state);
       throw error;
     }
     if (ctx.signal.aborted) {
-      this.drop(ctx, state);
+      this.drop(state);
       throw mapKintoneError(new CallAbortedError(), resource.properties);
     }
     const page = this.take(state, top, Date.now());
@@ -216,7 +237,7 @@ export class CursorPool {
     binding: TokenBinding,
     top: number,
   ): Promise<CursorPage> {
-    this.sweep(ctx, Date.now());
+    this.sweep(Date.now());
     const state = this.states.get(token.id);
     if (
       state === undefined ||
@@ -225,7 +246,7 @@ export class CursorPool {
       state.binding.f !== binding.f
     ) {
       throw listingExpired(
-        "This listing's Kintone cursor is no longer held by this proxy (it expired after 9 minutes idle, the proxy restarted, or another instance made the token)",
+        "This listing's Kintone cursor is no longer held by this proxy (it was let go after 2 minutes without a page read, the proxy restarted, or another instance made the token)",
       );
     }
     const run = state.busy.then(async (): Promise<CursorPage> => {

@@ -3,6 +3,7 @@ import { type RetryPolicy, withRetry } from "../kintone/retry.js";
 import { ProxyError } from "./errors.js";
 import {
   CallAbortedError,
+  type Hangup,
   isTransientKintoneFailure,
   KintoneApiError,
   KintoneBadResponseError,
@@ -24,7 +25,7 @@ export class Limiter {
     private readonly maxQueue: number,
   ) {}
 
-  async run<T>(task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+  async run<T>(task: () => Promise<T>, signal?: Hangup): Promise<T> {
     if (this.active >= this.max) {
       if (this.waiting.length >= this.maxQueue) {
         throw new ProxyError(503, "ProxyBusy", "The proxy is handling too many requests; retry shortly.", {
@@ -34,17 +35,13 @@ export class Limiter {
       await new Promise<void>((resolve, reject) => {
         const entry = { start: resolve };
         this.waiting.push(entry);
-        signal?.addEventListener(
-          "abort",
-          () => {
-            const index = this.waiting.indexOf(entry);
-            if (index >= 0) {
-              this.waiting.splice(index, 1);
-              reject(new CallAbortedError());
-            }
-          },
-          { once: true },
-        );
+        signal?.once("abort", () => {
+          const index = this.waiting.indexOf(entry);
+          if (index >= 0) {
+            this.waiting.splice(index, 1);
+            reject(new CallAbortedError());
+          }
+        });
       });
     } else {
       this.active++;
@@ -71,14 +68,14 @@ export class CallContext {
   calls = 0;
   constructor(
     readonly deps: ProxyDeps,
-    readonly signal: AbortSignal,
+    readonly signal: Hangup,
   ) {}
 
   get remaining(): number {
     return CALL_BUDGET - this.calls;
   }
 
-  private attempt<T>(resource: Resource, call: (k: KintoneRecords, signal: AbortSignal) => Promise<T>) {
+  private attempt<T>(resource: Resource, call: (k: KintoneRecords, signal: Hangup) => Promise<T>) {
     return this.deps.limiter.run(() => {
       if (this.signal.aborted) throw new CallAbortedError();
       if (this.calls >= CALL_BUDGET) {
@@ -95,10 +92,7 @@ export class CallContext {
   }
 
   /** A read that is safe to repeat: transient failures are retried (bounded by the policy and the budget). */
-  async read<T>(
-    resource: Resource,
-    call: (k: KintoneRecords, signal: AbortSignal) => Promise<T>,
-  ): Promise<T> {
+  async read<T>(resource: Resource, call: (k: KintoneRecords, signal: Hangup) => Promise<T>): Promise<T> {
     try {
       return await withRetry(() => this.attempt(resource, call), {
         ...this.deps.retry,
@@ -110,7 +104,7 @@ export class CallContext {
   }
 
   /** A call that must not be repeated (a cursor read moves the cursor): one attempt, errors unmapped. */
-  once<T>(resource: Resource, call: (k: KintoneRecords, signal: AbortSignal) => Promise<T>): Promise<T> {
+  once<T>(resource: Resource, call: (k: KintoneRecords, signal: Hangup) => Promise<T>): Promise<T> {
     return this.attempt(resource, call);
   }
 

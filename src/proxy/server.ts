@@ -7,8 +7,8 @@ import type { RetryPolicy } from "../kintone/retry.js";
 import { createProxyApp, REQUEST_INFO, type RequestInfo } from "./app.js";
 import { CursorPool } from "./cursors.js";
 import { ProxyError } from "./errors.js";
-import { CallContext, Limiter } from "./kintone-calls.js";
-import { KintoneClient, KintoneRecords } from "./kintone-client.js";
+import { Limiter } from "./kintone-calls.js";
+import { Hangup, KintoneClient, KintoneRecords } from "./kintone-client.js";
 import { type Resource, readSpecModel } from "./spec-model.js";
 
 /** One line of the access log: never a header, a body or a query value. */
@@ -122,7 +122,7 @@ export async function createProxyServer(options: ProxyOptions): Promise<ProxySer
   // Build each client once now, so a bad certificate file or guest space id is an error at start.
   for (const resource of model.resources) records(resource);
   const deps = { limiter: new Limiter(concurrency, options.maxQueue ?? 200), records, retry: options.retry };
-  const pool = new CursorPool(options.maxCursors ?? 3);
+  const pool = new CursorPool(options.maxCursors ?? 3, deps);
   const onError =
     options.onError ??
     ((error: unknown) => process.emitWarning(error instanceof Error ? error : String(error)));
@@ -134,6 +134,8 @@ export async function createProxyServer(options: ProxyOptions): Promise<ProxySer
     onError,
   });
   const listener = getRequestListener(app.fetch, {
+    // HTTP/1.0 requests need no Host header; HTTP/1.1 ones without it are refused below.
+    hostname: "localhost",
     // The request target or Host cannot be parsed: answered here, since no route can see it.
     errorHandler: () =>
       new Response(errorJson(400, "InvalidRequest", "The request target or Host header cannot be parsed."), {
@@ -146,12 +148,18 @@ export async function createProxyServer(options: ProxyOptions): Promise<ProxySer
       }),
   });
 
+  let active = 0;
+  let closing = false;
   const server = createServer(
+    { requireHostHeader: false },
     (req: IncomingMessage & { [REQUEST_INFO]?: RequestInfo }, res: ServerResponse) => {
       const started = process.hrtime.bigint();
-      const info: RequestInfo = {};
+      const info: RequestInfo = { hangup: new Hangup() };
       req[REQUEST_INFO] = info;
+      active++;
       res.once("close", () => {
+        if (--active === 0 && closing) server.closeAllConnections();
+        if (!res.writableFinished) info.hangup.abort();
         if (info.status === 401 && !req.complete) req.socket.destroy();
         if (options.onLog === undefined) return;
         try {
@@ -183,6 +191,16 @@ export async function createProxyServer(options: ProxyOptions): Promise<ProxySer
           res.end(body);
         } else res.destroy();
       };
+      if (req.headers.host === undefined && req.httpVersion === "1.1") {
+        const body = errorJson(400, "InvalidRequest", "An HTTP/1.1 request needs a Host header.");
+        res.writeHead(400, {
+          "content-type": "application/json; charset=utf-8",
+          "content-length": Buffer.byteLength(body),
+          connection: "close",
+        });
+        res.end(body);
+        return;
+      }
       try {
         Promise.resolve(listener(req, res)).catch(fail);
       } catch (error) {
@@ -208,6 +226,22 @@ export async function createProxyServer(options: ProxyOptions): Promise<ProxySer
     );
     socket.destroySoon();
   });
+  // Expect: anything but 100-continue, and CONNECT, never reach a route: answer them in the error shape.
+  server.on("checkExpectation", (_req: IncomingMessage, res: ServerResponse) => {
+    const body = errorJson(417, "ExpectationFailed", "Only Expect: 100-continue is supported.");
+    res.writeHead(417, {
+      "content-type": "application/json; charset=utf-8",
+      "content-length": Buffer.byteLength(body),
+      connection: "close",
+    });
+    res.end(body);
+  });
+  server.on("connect", (_req: IncomingMessage, socket: Socket) => {
+    const body = errorJson(405, "MethodNotAllowed", "CONNECT is not supported: this is not a forward proxy.");
+    socket.end(
+      `HTTP/1.1 405 Method Not Allowed\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
+  });
   server.headersTimeout = 10_000;
   server.requestTimeout = 120_000;
   server.keepAliveTimeout = 5_000;
@@ -224,11 +258,15 @@ export async function createProxyServer(options: ProxyOptions): Promise<ProxySer
     port: address.port,
     close: async () => {
       // Stop accepting, let in-flight requests finish, then close idle keep-alive connections.
+      // Connections with no request in flight (idle, or a request still arriving) are closed at once; the others
+      // when their answer is sent.
+      closing = true;
       await new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
-        server.closeIdleConnections();
+        if (active === 0) server.closeAllConnections();
+        else server.closeIdleConnections();
       });
-      await pool.closeAll(new CallContext(deps, new AbortController().signal));
+      await pool.closeAll();
       await Promise.allSettled(closers.map((client) => client.close()));
     },
   };

@@ -206,6 +206,9 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     inFlight++;
     stats.maxInFlight = Math.max(stats.maxInFlight, inFlight);
     try {
+      // The request is received whole first: as with Kintone, a caller that leaves while it is handled does not
+      // stop it from being carried out.
+      const text = await readBody(req);
       if (options.latencyMs) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
       const fault = drawFault();
       if (fault !== undefined) stats.faults[fault] = (stats.faults[fault] ?? 0) + 1;
@@ -238,7 +241,6 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
       let method = (req.method ?? "GET").toUpperCase();
       const override = req.headers["x-http-method-override"];
       if (method === "POST" && typeof override === "string") method = override.toUpperCase();
-      const text = await readBody(req);
       let params: Record<string, unknown> = qs.parse(url.search.slice(1), {
         depth: 5,
         arrayLimit: 1000,

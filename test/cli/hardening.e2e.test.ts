@@ -1,9 +1,10 @@
 import { cp, mkdir, readFile, symlink, writeFile } from "node:fs/promises";
 import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, connect } from "node:net";
 import { join } from "node:path";
+import { KintoneRestAPIClient } from "@kintone/rest-api-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FIXTURES, ROOT, runCli, tempDir } from "../helpers/cli.js";
+import { FIXTURES, ROOT, runCli, startCli, tempDir } from "../helpers/cli.js";
 
 /** The CLI side of issue #10's findings: options refused at start, redirects, field codes, snapshot links. */
 const SPEC = join(ROOT, "test/fixtures/golden/sample-apps.json");
@@ -94,5 +95,78 @@ describe("kintone-openapi refuses what would fail later (built CLI)", () => {
     const result = await runCli(["generate", "--from", snapshot, "--stdout"], { cwd: dir });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/links to a file outside the snapshot directory/);
+  });
+
+  it("leaves no Kintone cursor behind when callers hang up while it is being made (found by an outside attack)", async () => {
+    const sandbox = startCli(["sandbox", "--port", "0", "--latency-ms", "200"], {
+      cwd: dir,
+      ready: /^kintone-openapi sandbox listening on (http:\/\/localhost:\d+)$/m,
+    });
+    const sandboxUrl = await sandbox.url;
+    const key = "leak-key-0123456789abcdef";
+    const serve = startCli(["serve", "--spec", SPEC, "--port", "0", "--no-access-log"], {
+      cwd: dir,
+      env: {
+        KINTONE_BASE_URL: sandboxUrl,
+        KINTONE_USERNAME: "sandbox",
+        KINTONE_PASSWORD: "sandbox",
+        KINTONE_OPENAPI_API_KEYS: key,
+      },
+      ready: /^kintone-openapi serve listening on (http:\/\/[^\s]+)$/m,
+    });
+    try {
+      const client = new KintoneRestAPIClient({
+        baseUrl: sandboxUrl,
+        auth: { username: "sandbox", password: "sandbox" },
+      });
+      await client.record.addAllRecords({
+        app: 1,
+        records: Array.from({ length: 10_500 }, (_, i) => ({ Company_name: { value: `Leak ${i}` } })),
+      });
+      const url = await serve.url;
+      // Kintone answers in 200 ms: the count call, then the cursor's creation from about 200 ms to 400 ms.
+      for (const after of [230, 270, 310, 350, 390]) {
+        const controller = new AbortController();
+        const request = fetch(`${url}/customers?$top=1&$skip=10400&$orderby=companyName&$select=id`, {
+          headers: { "x-api-key": key },
+          signal: controller.signal,
+        }).catch(() => undefined);
+        await new Promise((resolve) => setTimeout(resolve, after));
+        controller.abort();
+        await request;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      const stats = await (await fetch(`${sandboxUrl}/__sandbox/stats`)).json();
+      expect(stats.byEndpoint["POST records/cursor"]).toBeGreaterThan(0);
+      expect(stats.cursors).toBe(0);
+    } finally {
+      serve.child.kill("SIGTERM");
+      sandbox.child.kill("SIGTERM");
+      await Promise.all([serve.exit, sandbox.exit]);
+    }
+  }, 30_000);
+
+  it("stops at once on SIGTERM although a client keeps a connection open without a request (found by an outside attack)", async () => {
+    const serve = startCli(["serve", "--spec", SPEC, "--port", "0", "--no-access-log"], {
+      cwd: dir,
+      env: {
+        KINTONE_BASE_URL: "http://localhost:1",
+        KINTONE_API_TOKEN: "t",
+        KINTONE_OPENAPI_API_KEYS: "sigterm-key-0123456789",
+      },
+      ready: /^kintone-openapi serve listening on (http:\/\/[^\s]+)$/m,
+    });
+    const port = Number(new URL(await serve.url).port);
+    const idle = connect({ host: "127.0.0.1", port });
+    const partial = connect({ host: "127.0.0.1", port });
+    await new Promise((resolve) => partial.on("connect", resolve));
+    partial.write("GET /healthz HTTP/1.1\r\nHost: loc");
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const started = Date.now();
+    serve.child.kill("SIGTERM");
+    expect(await serve.exit).toBe(0);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    idle.destroy();
+    partial.destroy();
   });
 });

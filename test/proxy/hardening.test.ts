@@ -184,7 +184,25 @@ describe("requests the proxy refuses", () => {
       headers: { "content-type": "application/json" },
     });
     expect([inexact.status, inexact.body.error.code]).toEqual([400, "InexactNumber"]);
-    expect(inexact.body.error.message).toMatch(/send it as a string/);
+    expect(inexact.body.error.message).toMatch(/send it as a decimal string/);
+    // Found by an outside review: values JSON.parse would turn into 0 or move to another day.
+    for (const raw of [
+      '{"companyName":"Tiny Co","annualRevenue":1e-400}',
+      '{"companyName":"Tiny Co","annualRevenue":1.23456789e-320}',
+    ]) {
+      const tiny = await h.call("POST", "/customers", {
+        raw,
+        headers: { "content-type": "application/json" },
+      });
+      expect([tiny.status, tiny.body.error.code], raw).toEqual([400, "InexactNumber"]);
+    }
+    for (const body of [{ companyName: "Day Co", customerSince: "2023-02-29" }]) {
+      const refused = await h.call("POST", "/customers", { body });
+      expect([refused.status, refused.body.error.details?.[0]?.target], JSON.stringify(body)).toEqual([
+        400,
+        "customerSince",
+      ]);
+    }
     const asText = await h.call("POST", "/customers", {
       body: { companyName: "Exact Co", employees: "12345678901234567" },
     });
@@ -274,5 +292,64 @@ describe("--no-auth", () => {
     expect(await asked(`localhost:${port}`)).toBe(200);
     expect(await asked(`127.0.0.1:${port}`)).toBe(200);
     expect(await asked(`[::1]:${port}`)).toBe(200);
+  });
+});
+
+describe("found by an outside attack on the first fixes", () => {
+  let h: Harness;
+  const internal: unknown[] = [];
+  beforeAll(async () => {
+    h = await startHarness(SAMPLE_APPS_DIR, { proxy: { onError: (error) => internal.push(error) } });
+  });
+  afterAll(() => h.close());
+
+  it("answers requests Node would answer bare (no Host, Expect, CONNECT) in the error shape", async () => {
+    const noHost = parseRawResponse(
+      await rawExchange(h.proxy.port, "GET /healthz HTTP/1.1\r\n\r\n", 2_000, false),
+    );
+    expect([noHost?.status, JSON.parse(noHost?.body ?? "{}").error?.code]).toEqual([400, "InvalidRequest"]);
+    const http10 = parseRawResponse(
+      await rawExchange(h.proxy.port, "GET /healthz HTTP/1.0\r\n\r\n", 2_000, false),
+    );
+    expect(http10?.status).toBe(200);
+    const expectation = parseRawResponse(
+      await rawExchange(
+        h.proxy.port,
+        "GET /healthz HTTP/1.1\r\nHost: localhost\r\nExpect: foo\r\n\r\n",
+        2_000,
+        false,
+      ),
+    );
+    expect([expectation?.status, JSON.parse(expectation?.body ?? "{}").error?.code]).toEqual([
+      417,
+      "ExpectationFailed",
+    ]);
+    const connect = parseRawResponse(
+      await rawExchange(
+        h.proxy.port,
+        "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n",
+        2_000,
+        false,
+      ),
+    );
+    expect([connect?.status, JSON.parse(connect?.body ?? "{}").error?.code]).toEqual([
+      405,
+      "MethodNotAllowed",
+    ]);
+  });
+
+  it("does not report a body cut short by the caller as an internal error", async () => {
+    const head = `POST /customers HTTP/1.1\r\nHost: localhost\r\nX-API-Key: ${KEY}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"companyName":`;
+    await rawExchange(h.proxy.port, head, 300, false);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(internal).toEqual([]);
+  });
+
+  it("keeps the answer small when a body names thousands of unknown properties", async () => {
+    const body = Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`k${i}`, 0]));
+    const response = await h.call("POST", "/customers", { body });
+    expect(response.status).toBe(400);
+    expect(JSON.stringify(response.body).length).toBeLessThan(20_000);
+    expect(response.body.error.details.length).toBeLessThanOrEqual(50);
   });
 });

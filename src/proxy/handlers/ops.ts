@@ -1,4 +1,5 @@
 import { CallContext, type ProxyDeps } from "../kintone-calls.js";
+import { Hangup } from "../kintone-client.js";
 import { mapKintoneError } from "../kintone-errors.js";
 import type { Resource, SpecModel } from "../spec-model.js";
 
@@ -15,7 +16,7 @@ export function createReadiness(model: SpecModel, deps: ProxyDeps): () => Promis
     const now = Date.now();
     if (last === undefined || now - last.at > READY_TTL_MS) {
       const first = model.resources[0] as Resource;
-      const ctx = new CallContext(deps, new AbortController().signal);
+      const ctx = new CallContext(deps, new Hangup());
       last = {
         at: now,
         result: ctx
