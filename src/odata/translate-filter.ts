@@ -204,6 +204,8 @@ function emptinessTest(info: PropertyInfo, negated: boolean, position: number): 
   );
 }
 
+const ORDERING = new Set(["gt", "ge", "lt", "le"]);
+
 function translateCondition(node: Condition, negated: boolean, properties: PropertyMap): string {
   const info = resolveProperty(node.property, properties, node.position);
   const cap = capability(info);
@@ -213,6 +215,22 @@ function translateCondition(node: Condition, negated: boolean, properties: Prope
       `${info.name} cannot be filtered with ${what}${cap.filter.length > 0 ? `: it takes ${cap.filter.map((op) => (op === "null" ? "eq null" : op === "contains" ? "contains()" : op)).join(", ")}` : ": it cannot be filtered"}`,
       node.position,
     );
+  if (negated && info.inTable === true) {
+    // A table condition holds when any row matches; its opposite (no row matches, including tables with no rows)
+    // is nothing Kintone can express, and its near miss would answer other records with a 200.
+    throw new FilterTranslationError(
+      `not cannot be applied to the table column ${info.name}: Kintone matches a table when any row does, and cannot ask that no row does`,
+      node.position,
+    );
+  }
+  if (negated && node.kind === "compare" && ORDERING.has(node.op) && node.value.kind !== "null") {
+    // not (x gt 5) also holds where x is empty, which Kintone's x <= 5 leaves out (and it has no emptiness test
+    // for this kind of field): refuse rather than answer fewer records than match.
+    throw new FilterTranslationError(
+      `not (${info.name} ${node.op} …) cannot be run exactly: it would also match records where ${info.name} is empty, which Kintone cannot select; write the opposite comparison (${NEGATE[node.op]}) if empty values may be left out`,
+      node.position,
+    );
+  }
   switch (node.kind) {
     case "contains": {
       if (!cap.filter.includes("contains")) throw refuse("contains()");

@@ -163,6 +163,7 @@ function describeFilter(properties: readonly PropertyModel[], singular: string):
     "Combine with and, or, not and parentheses. Strings in single quotes ('' for a quote); numbers bare; dates 2024-01-31; " +
     "date-times 2024-01-31T09:00:00Z; times '09:30'; lists as in ('a','b'). contains(property,'word') is Kintone's word search: it matches whole words, not parts of words. " +
     "eq null / ne null test for an empty value. Choice, user and table properties take eq, ne and in (matching any of the values); a table column is written table/column and matches when any row does. " +
+    "not may not be put before gt, ge, lt, le or a table column (it would also match empty values, which Kintone cannot select). " +
     "Operators per property: ";
   const entries = [...groups.entries()];
   // Share what Salesforce keeps (1,333 characters) among the groups: short groups first, so that what they leave

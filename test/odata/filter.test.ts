@@ -98,18 +98,14 @@ describe("and, or, not and parentheses", () => {
     ["amount gt 1 or amount lt -1", "(Amount > 1 or Amount < -1)"],
     ["amount gt 1 or amount lt -1 and name eq 'a'", '(Amount > 1 or (Amount < -1 and Name = "a"))'],
     ["(amount gt 1 or amount lt -1) and name eq 'a'", '((Amount > 1 or Amount < -1) and Name = "a")'],
-    ["not amount gt 1", "Amount <= 1"],
-    ["not (amount ge 1)", "Amount < 1"],
-    ["not (amount lt 1)", "Amount >= 1"],
-    ["not (amount le 1)", "Amount > 1"],
     ["not (name eq 'a')", 'Name != "a"'],
     ["not (stage eq 'Won')", 'Stage not in ("Won")'],
     ["not stage in ('Won')", 'Stage not in ("Won")'],
     ["not contains(name, 'x')", 'Name not like "x"'],
     ["not (name eq null)", 'Name != ""'],
-    ["not (amount gt 1 and name eq 'a')", '(Amount <= 1 or Name != "a")'],
-    ["not (amount gt 1 or not (name eq 'a'))", '(Amount <= 1 and Name = "a")'],
     ["not not amount gt 1", "Amount > 1"],
+    ["not (amount eq 1 and name eq 'a')", '(Amount != 1 or Name != "a")'],
+    ["not (amount ne 1 or not (name eq 'a'))", '(Amount = 1 and Name = "a")'],
   ])("%s", (filter, query) => {
     expect(kq(filter)).toBe(query);
   });
@@ -162,6 +158,11 @@ describe("what Kintone cannot express, and bad input: 400 with a position", () =
     ["at eq '24:00'", /at takes a time of day as 'HH:MM' \(00:00 to 23:59\)/],
     // Found by the security review: impossible dates reached Kintone, and forms Kintone refuses came back as its error.
     ["amount ge 1e3", /1e3 is not a number Kintone reads: write it in plain decimal digits/],
+    // Found by an outside attack: a pushed-down not answered other records with a 200.
+    ["not amount gt 1", /not \(amount gt …\) cannot be run exactly: .* where amount is empty/],
+    ["not (amount le 1)", /cannot be run exactly/],
+    ["not (lines/product eq 'Gateway')", /not cannot be applied to the table column product/],
+    ["not (amount gt 1 and name eq 'a')", /cannot be run exactly/],
     ["amount ge 007", /007 is not a number Kintone reads/],
     ["closeDate eq 2024-02-30", /2024-02-30 is not a date of the calendar/],
     ["closeDate eq 2023-02-29", /2023-02-29 is not a date of the calendar/],
