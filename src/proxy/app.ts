@@ -93,6 +93,15 @@ export function createProxyApp(
 ): Hono<Env> {
   const app = new Hono<Env>();
   const keys = options.apiKeys.map(digest);
+  // Keys that matched once (so only configured keys, never more of them): later requests skip the digest.
+  const accepted = new Set<string>();
+  const authorized = (key: string | undefined): boolean => {
+    if (key === undefined) return false;
+    if (accepted.has(key)) return true;
+    if (!keyMatches(key, keys)) return false;
+    accepted.add(key);
+    return true;
+  };
   const specText = options.specText;
   const bases = [...new Set(["", model.basePath])];
   const context = (c: Context<Env>) => {
@@ -157,7 +166,7 @@ export function createProxyApp(
       const problem = await checkReady();
       if (problem === undefined) return c.json({ status: "ready" });
       const key = presentedKey(c);
-      const detailed = key !== undefined && keys.length > 0 && keyMatches(key, keys);
+      const detailed = keys.length > 0 && authorized(key);
       return c.json(
         {
           status: "not ready",
@@ -176,7 +185,7 @@ export function createProxyApp(
   app.use(async (c, next) => {
     if (keys.length > 0) {
       const key = presentedKey(c);
-      if (key === undefined || !keyMatches(key, keys)) {
+      if (!authorized(key)) {
         c.header("connection", "close");
         throw new ProxyError(
           401,
