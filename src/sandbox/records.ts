@@ -124,6 +124,8 @@ function normalizeNumber(raw: unknown): string | undefined {
   if (raw === null || raw === undefined || raw === "") return "";
   const text = String(raw).trim();
   if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text)) return undefined;
+  // Plain decimals are kept digit for digit, as Kintone keeps them (a double would round past 15 digits).
+  if (/^[+-]?\d+(\.\d+)?$/.test(text)) return text.replace(/^\+/, "").replace(/^(-?)0+(?=\d)/, "$1");
   return formatNumber(Number(text));
 }
 

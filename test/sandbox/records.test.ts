@@ -64,6 +64,17 @@ describe("records through @kintone/rest-api-client", () => {
     expect(rows[0]?.value.Subtotal?.value).toBe("2550");
   });
 
+  it("keeps decimal numbers digit for digit, as Kintone does (found by an outside attack)", async () => {
+    for (const value of ["12345678901234567", "1000000000000000000000", "123456789.123456789"]) {
+      const { id } = await client.record.addRecord({
+        app: 1,
+        record: { Company_name: { value: `Digits ${value}` }, Annual_revenue: { value } },
+      });
+      const { record } = await client.record.getRecord({ app: 1, id });
+      expect(record.Annual_revenue?.value).toBe(value);
+    }
+  });
+
   it("numbers records with the app code when the app has one", async () => {
     const { id } = await client.record.addRecord({ app: 3, record: { 件名: { value: "テスト" } } });
     const { record } = await client.record.getRecord({ app: 3, id });
