@@ -20,46 +20,64 @@ function entity(value: unknown): { code: string; name: string } {
   return { code: String(code ?? ""), name: String(name ?? "") };
 }
 
-/** One Kintone value in the API's shape (numbers as numbers, empties as null, entities and files as objects). */
-function toApiValue(info: PropertyInfo, value: unknown): unknown {
+const nullableText = (value: unknown) =>
+  value === "" || value === null || value === undefined ? null : String(value);
+const text = (value: unknown) => (value === null || value === undefined ? "" : String(value));
+const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+const file = (item: unknown) => {
+  const { fileKey, name, contentType, size } = (item ?? {}) as Record<string, unknown>;
+  return {
+    fileKey: String(fileKey ?? ""),
+    name: String(name ?? ""),
+    contentType: String(contentType ?? ""),
+    size: numberOrNull(size) ?? 0,
+  };
+};
+
+/** How one property's Kintone value becomes the API's (numbers as numbers, empties as null, entities as objects). */
+function readerOf(info: PropertyInfo): (value: unknown) => unknown {
   switch (info.type) {
     case "__ID__":
     case "__REVISION__":
     case "__ROW_ID__":
-      return numberOrNull(value);
     case "NUMBER":
-      return numberOrNull(value);
+      return numberOrNull;
     case "CALC":
-      return info.valueType === "number"
-        ? numberOrNull(value)
-        : value === "" || value === null
-          ? null
-          : String(value);
+      return info.valueType === "number" ? numberOrNull : nullableText;
     case "CREATOR":
     case "MODIFIER":
-      return entity(value);
+      return entity;
     case "FILE":
-      return (Array.isArray(value) ? value : []).map((file) => {
-        const { fileKey, name, contentType, size } = (file ?? {}) as Record<string, unknown>;
-        return {
-          fileKey: String(fileKey ?? ""),
-          name: String(name ?? ""),
-          contentType: String(contentType ?? ""),
-          size: numberOrNull(size) ?? 0,
-        };
-      });
-    case "SUBTABLE":
-      return (Array.isArray(value) ? value : []).map((row) => {
-        const { id, value: fields } = (row ?? {}) as { id?: unknown; value?: KintoneRecord };
-        return { id: numberOrNull(id), ...toApiRecord(fields ?? {}, info.rows ?? new Map()) };
-      });
+      return (value) => list(value).map(file);
+    case "SUBTABLE": {
+      const rows = info.rows ?? new Map<string, PropertyInfo>();
+      return (value) =>
+        list(value).map((row) => {
+          const { id, value: fields } = (row ?? {}) as { id?: unknown; value?: KintoneRecord };
+          return { id: numberOrNull(id), ...toApiRecord(fields ?? {}, rows) };
+        });
+    }
     default:
-      if (ENTITY_LIST.has(info.type)) return (Array.isArray(value) ? value : []).map(entity);
-      if (STRING_LIST.has(info.type)) return (Array.isArray(value) ? value : []).map(String);
-      if (NULLABLE_TEXT.has(info.type))
-        return value === "" || value === null || value === undefined ? null : String(value);
-      return value === null || value === undefined ? "" : String(value);
+      if (ENTITY_LIST.has(info.type)) return (value) => list(value).map(entity);
+      if (STRING_LIST.has(info.type)) return (value) => list(value).map(String);
+      if (NULLABLE_TEXT.has(info.type)) return nullableText;
+      return text;
   }
+}
+
+type Plan = Array<{ name: string; code: string; read: (value: unknown) => unknown }>;
+/** Per property map, its readers, made once (converting records is on every answer's path). */
+const plans = new WeakMap<PropertyMap, Plan>();
+
+function planOf(properties: PropertyMap): Plan {
+  let plan = plans.get(properties);
+  if (plan === undefined) {
+    plan = [...properties.values()]
+      .filter((info) => info.type !== "__ROW_ID__")
+      .map((info) => ({ name: info.name, code: info.code, read: readerOf(info) }));
+    plans.set(properties, plan);
+  }
+  return plan;
 }
 
 /** Converts a Kintone record (or table row) into the API's record shape, optionally only the selected properties. */
@@ -69,11 +87,11 @@ export function toApiRecord(
   select?: ReadonlySet<string>,
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [name, info] of properties) {
+  for (const { name, code, read } of planOf(properties)) {
     if (select !== undefined && !select.has(name)) continue;
-    const field = info.type === "__ROW_ID__" ? undefined : record[info.code];
+    const field = record[code];
     if (field === undefined) continue;
-    out[name] = toApiValue(info, field.value);
+    out[name] = read(field.value);
   }
   return out;
 }

@@ -1,8 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import type { Context } from "hono";
 import { TEMPLATES_DIR } from "../../templates.js";
+import type { Reply } from "../app.js";
 import { ProxyError } from "../errors.js";
 
 const requireFromHere = createRequire(import.meta.url);
@@ -24,7 +24,7 @@ const DOCS_FILES: Record<string, { file: () => string; type: string }> = {
 const cache = new Map<string, Uint8Array>();
 
 /** One file of the docs page, with headers that keep it out of frames and its scripts to this origin. */
-export async function docsFile(c: Context, name: string): Promise<Response> {
+export async function docsFile(reply: Reply, name: string): Promise<Response> {
   const entry = Object.hasOwn(DOCS_FILES, name) ? DOCS_FILES[name] : undefined;
   if (entry === undefined)
     throw new ProxyError(404, "NotFound", `No such file of the docs page: ${name.slice(0, 100)}.`);
@@ -33,7 +33,7 @@ export async function docsFile(c: Context, name: string): Promise<Response> {
     content = new Uint8Array(await readFile(entry.file()));
     cache.set(name, content);
   }
-  return c.body(content as Uint8Array<ArrayBuffer>, 200, {
+  return reply.raw(content, 200, {
     "content-type": entry.type,
     "cache-control": "public, max-age=300",
     "content-security-policy":

@@ -227,10 +227,13 @@ export async function listRecords(
   if (q.count && page.total !== undefined) body.count = page.total;
   if (page.next !== undefined) {
     const skipToken = encodeToken(page.next);
-    const link = new URL(url.toString());
-    link.searchParams.delete("$skip");
-    link.searchParams.set("$skiptoken", skipToken);
-    body.nextLink = link.toString();
+    // The caller's own query, less $skip and any previous $skiptoken (no URLSearchParams round trip: hot path).
+    const kept = url.search
+      .slice(1)
+      .split("&")
+      .filter((part) => part !== "" && !/^(\$|%24)(skip|skiptoken)(=|$)/i.test(part));
+    kept.push(`%24skiptoken=${skipToken}`);
+    body.nextLink = `${url.origin}${url.pathname}?${kept.join("&")}`;
     body.skipToken = skipToken;
   }
   return body;
