@@ -109,3 +109,28 @@ export function parseBoolean(value: string | undefined, option: string): boolean
 }
 
 export { FilterTranslationError };
+
+/**
+ * OData's rule for system query options: one the service does not support is refused, not ignored (a Flow that
+ * misspells $filter must not get the whole app back). Also refuses an option given twice. Options without `$` are
+ * custom options and pass, except the named `single` ones, which may appear once.
+ */
+export function checkQueryOptions(
+  query: URLSearchParams,
+  supported: readonly string[],
+  single: readonly string[] = [],
+): void {
+  const seen = new Set<string>();
+  for (const key of query.keys()) {
+    if (key.startsWith("$") && !supported.includes(key)) {
+      const near = supported.find((option) => option.toLowerCase() === key.toLowerCase());
+      throw new QueryOptionError(
+        key.slice(0, 40),
+        `${key.slice(0, 40)} is not a query option of this operation${near !== undefined ? `: did you mean ${near}?` : supported.length > 0 ? `: it takes ${supported.join(", ")}` : ""}`,
+      );
+    }
+    if ((key.startsWith("$") || single.includes(key)) && seen.has(key))
+      throw new QueryOptionError(key, `${key} is given twice: give it once`);
+    seen.add(key);
+  }
+}

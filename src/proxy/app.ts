@@ -3,6 +3,8 @@ import type { IncomingMessage } from "node:http";
 import { isIP } from "node:net";
 import type { HttpBindings } from "@hono/node-server";
 import { type Context, Hono } from "hono";
+import { checkQueryOptions } from "../odata/query-options.js";
+import type { Operation } from "../spec/build-document.js";
 import { readJsonBody } from "./body.js";
 import type { CursorPool } from "./cursors.js";
 import { ProxyError } from "./errors.js";
@@ -10,7 +12,7 @@ import { createRecord } from "./handlers/create.js";
 import { deleteRecord } from "./handlers/delete.js";
 import { docsFile } from "./handlers/docs.js";
 import { getRecord } from "./handlers/get.js";
-import { listRecords } from "./handlers/list.js";
+import { listRecords, optionError } from "./handlers/list.js";
 import { createReadiness } from "./handlers/ops.js";
 import { updateRecord } from "./handlers/update.js";
 import { CallContext, type ProxyDeps } from "./kintone-calls.js";
@@ -90,7 +92,8 @@ function replier(base: Readonly<Record<string, string>>): Reply {
   return {
     json: (body, status = 200, extra) =>
       new Response(JSON.stringify(body), { status, headers: extra ? { ...json, ...extra } : json }),
-    raw: (body, status, headers) => new Response(body as BodyInit | null, { status, headers: { ...base, ...headers } }),
+    raw: (body, status, headers) =>
+      new Response(body as BodyInit | null, { status, headers: { ...base, ...headers } }),
   };
 }
 
@@ -100,6 +103,15 @@ function callerUrl(c: Context<Env>): URL {
   if (c.req.header("x-forwarded-proto") === "https") url.protocol = "https:";
   return url;
 }
+
+/** The system query options each operation takes (every other `$` option is a 400). */
+const QUERY_OPTIONS: Record<Operation, readonly string[]> = {
+  list: ["$filter", "$orderby", "$select", "$top", "$skip", "$count", "$skiptoken"],
+  get: ["$select"],
+  create: [],
+  update: [],
+  delete: [],
+};
 
 /** `/customers/{id}` → `/customers/:id` (Hono's path syntax). */
 const honoPath = (path: string) => path.replace(/\{id\}/g, ":id");
@@ -230,6 +242,13 @@ export function createProxyApp(
       allowed.set(full, (allowed.get(full) ?? new Set()).add(method));
       const named = (c: Context<Env>) => {
         infoOf(c).operation = operationId;
+        try {
+          checkQueryOptions(new URLSearchParams(c.req.url.split("?")[1] ?? ""), QUERY_OPTIONS[operation], [
+            "revision",
+          ]);
+        } catch (error) {
+          optionError(error);
+        }
         return context(c);
       };
       const body = (c: Context<Env>) => readJsonBody(c.env.incoming, options.maxBodyBytes);

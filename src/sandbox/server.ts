@@ -245,6 +245,14 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
         depth: 5,
         arrayLimit: 1000,
       }) as Record<string, unknown>;
+      if (/^multipart\//i.test(String(req.headers["content-type"] ?? ""))) {
+        // Files are not stored by the sandbox yet: say so, rather than fail to read the upload as JSON.
+        throw new KintoneApiError(
+          400,
+          "CB_NO01",
+          "The sandbox does not support file uploads (multipart bodies) yet.",
+        );
+      }
       if (text.trim() !== "") {
         try {
           params = { ...params, ...(JSON.parse(text) as Record<string, unknown>) };

@@ -353,3 +353,39 @@ describe("found by an outside attack on the first fixes", () => {
     expect(response.body.error.details.length).toBeLessThanOrEqual(50);
   });
 });
+
+describe("query options outside the operation's (issue #11, section 2)", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness(SAMPLE_APPS_DIR);
+  });
+  afterAll(() => h.close());
+
+  it("refuses unknown, misspelled and repeated $ options with a 400 naming the option, never the whole app", async () => {
+    const cases: Array<[string, string, RegExp]> = [
+      [
+        "GET",
+        "/customers?$filer=name%20eq%20'x'",
+        /\$filer is not a query option of this operation: it takes \$filter/,
+      ],
+      ["GET", "/customers?$TOP=1", /did you mean \$top\?/],
+      ["GET", "/customers?$expand=deals", /\$expand is not a query option/],
+      ["GET", "/customers?$top=1&$top=2", /\$top is given twice/],
+      [
+        "GET",
+        "/customers/1?$filter=x",
+        /\$filter is not a query option of this operation: it takes \$select/,
+      ],
+      ["DELETE", "/customers/1?revision=1&revision=2", /revision is given twice/],
+      ["PATCH", "/customers/1?$select=id", /\$select is not a query option of this operation/],
+    ];
+    const before = h.sandbox.stats().requests;
+    for (const [method, path, message] of cases) {
+      const answer = await h.call(method, path, method === "PATCH" ? { body: { notes: "x" } } : {});
+      expect([answer.status, answer.body.error.code], path).toEqual([400, "InvalidParameter"]);
+      expect(answer.body.error.message, path).toMatch(message);
+    }
+    expect(h.sandbox.stats().requests).toBe(before);
+    expect((await h.call("GET", "/customers?$top=1&utm_source=flow")).status).toBe(200);
+  });
+});

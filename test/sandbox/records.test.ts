@@ -75,6 +75,35 @@ describe("records through @kintone/rest-api-client", () => {
     }
   });
 
+  it("takes a null revision as any revision, as cli-kintone sends it (issue #11)", async () => {
+    const { id } = await client.record.addRecord({
+      app: 1,
+      record: { Company_name: { value: "Null Revision Co" } },
+    });
+    const response = await fetch(`${sandbox.url}/k/v1/records.json`, {
+      method: "DELETE",
+      headers: {
+        "x-cybozu-authorization": Buffer.from("sandbox:sandbox").toString("base64"),
+        "content-type": "application/json",
+      },
+      body: JSON.stringify({ app: 1, ids: [id], revisions: [null] }),
+    });
+    expect(response.status).toBe(200);
+    await expect(client.record.getRecord({ app: 1, id })).rejects.toMatchObject({ code: "GAIA_RE01" });
+  });
+
+  it("answers a multipart upload with a clear not-supported error, not a JSON parse error (issue #11)", async () => {
+    const form = new FormData();
+    form.append("file", new Blob(["hello"]), "hello.txt");
+    const response = await fetch(`${sandbox.url}/k/v1/file.json`, {
+      method: "POST",
+      headers: { "x-cybozu-authorization": Buffer.from("sandbox:sandbox").toString("base64") },
+      body: form,
+    });
+    expect(response.status).toBe(400);
+    expect((await response.json()).message).toMatch(/does not support file uploads/);
+  });
+
   it("numbers records with the app code when the app has one", async () => {
     const { id } = await client.record.addRecord({ app: 3, record: { 件名: { value: "テスト" } } });
     const { record } = await client.record.getRecord({ app: 3, id });

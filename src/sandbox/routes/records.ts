@@ -327,7 +327,11 @@ const deleteRecords: WriteHandler = (ctx, state, tx) => {
   const ids = listParam(ctx.params.ids, "ids", LIMITS.recordsPerWrite, "records can be deleted").map((id) =>
     recordId(id, "ids"),
   );
-  const revisions = arrayParam(ctx.params.revisions);
+  // A null revision means "any" (the official cli-kintone sends [null, …]); keep it null, not the text "null".
+  const rawRevisions = ctx.params.revisions;
+  const revisions: unknown[] | undefined = Array.isArray(rawRevisions)
+    ? rawRevisions
+    : arrayParam(rawRevisions);
   return inTransaction(tx, (t) => {
     const records = t.records(app);
     ids.forEach((id, i) => {
