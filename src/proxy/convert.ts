@@ -245,6 +245,9 @@ function convertFields(
       });
       continue;
     }
+    // null means "not given": Salesforce may send null for every property a Flow did not set, and that must never
+    // empty a field (clearing is explicit, through the update input's clearFields).
+    if (value === null) continue;
     const converted = toKintoneValue(info, value, target, details);
     if (converted !== undefined) record[info.code] = { value: converted };
   }
@@ -290,4 +293,9 @@ export function toKintoneRecord(
     );
   }
   return record;
+}
+
+/** Kintone's empty value of a property (no text, no number, no date, no selection, no rows), for clearFields. */
+export function emptyValue(info: PropertyInfo): unknown {
+  return toKintoneValue(info, null, info.name, []);
 }

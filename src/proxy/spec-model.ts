@@ -1,7 +1,7 @@
 import { UsageError } from "../errors.js";
 import { unsafeFieldCode } from "../kintone/field-code.js";
 import type { PropertyInfo, PropertyMap } from "../odata/translate-filter.js";
-import { OPERATIONS, type Operation } from "../spec/build-document.js";
+import { CLEAR_FIELDS, OPERATIONS, type Operation } from "../spec/build-document.js";
 
 type Json = Record<string, unknown>;
 
@@ -18,6 +18,8 @@ export type Resource = {
   updateInput?: Json;
   /** Required properties on create. */
   required: Set<string>;
+  /** Properties the update input's clearFields may name. */
+  clearable?: Set<string>;
   singular: string;
 };
 
@@ -150,7 +152,12 @@ export function readSpecModel(doc: unknown, source: string): SpecModel {
         if (Array.isArray(input.required))
           for (const name of input.required) resource.required.add(String(name));
       }
-      if (isObject(input) && kind === "update") resource.updateInput = input;
+      if (isObject(input) && kind === "update") {
+        resource.updateInput = input;
+        const clear = isObject(input.properties) ? input.properties[CLEAR_FIELDS] : undefined;
+        const names = isObject(clear) && isObject(clear.items) ? clear.items.enum : undefined;
+        if (Array.isArray(names)) resource.clearable = new Set(names.map(String));
+      }
     }
   }
   const resources = [...byApp.values()];

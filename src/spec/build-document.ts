@@ -54,6 +54,9 @@ export type BuildResult = {
 
 /** Shared component names, never given to an app. */
 const SHARED_SCHEMAS = ["Entity", "FileRef", "ErrorResponse", "ErrorBody", "ErrorDetail"];
+/** The update input's list of properties to empty (design.md §4, nulls). */
+export const CLEAR_FIELDS = "clearFields";
+
 /** Proxy paths an app's collection path may not take. */
 const RESERVED_PATHS = ["openapi", "healthz", "readyz", "docs"];
 
@@ -384,20 +387,33 @@ function addApp(document: OpenAPIObject, plan: AppPlan, options: BuildOptions, t
   if (wants.has("create")) {
     put(
       `${singular}Create`,
-      objectSchema(appId, `A new record of ${about}.`, properties, "create", rowOf("Input")),
-    );
-  }
-  if (wants.has("update")) {
-    put(
-      `${singular}Update`,
       objectSchema(
         appId,
-        `Changes to a record of ${about}: only the properties given are changed.`,
+        `A new record of ${about}. A property left out or sent as null gets Kintone's default.`,
         properties,
-        "update",
+        "create",
         rowOf("Input"),
       ),
     );
+  }
+  if (wants.has("update")) {
+    const update = objectSchema(
+      appId,
+      `Changes to a record of ${about}: only the properties given are changed; a property sent as null is left as it is. To empty a property, name it in clearFields.`,
+      properties,
+      "update",
+      rowOf("Input"),
+    );
+    const clearable = properties.filter((p) => p.writable && !p.requiredOnCreate).map((p) => p.name);
+    if (clearable.length > 0) {
+      (update.properties as Record<string, SchemaObject>)[CLEAR_FIELDS] = {
+        type: "array",
+        description:
+          "Properties to empty (Kintone's empty value: no text, no number, no date, no selection, no rows). Nothing else clears a property: null in this body means not given.",
+        items: { type: "string", enum: clearable },
+      };
+    }
+    put(`${singular}Update`, update);
   }
   if (wants.has("list")) {
     put(`${singular}Page`, {
@@ -519,7 +535,7 @@ function addApp(document: OpenAPIObject, plan: AppPlan, options: BuildOptions, t
     itemItem.patch = op("update", {
       operationId: `update${singular}`,
       summary: `Update ${aOrAn(singular)}`,
-      description: `Changes the given properties of one record of ${about} and returns the record as stored.`,
+      description: `Changes the given properties of one record of ${about} and returns the record as stored. Properties left out or sent as null keep their values; list the ones to empty in clearFields.`,
       parameters: [idParameter(singular), revisionParameter()],
       requestBody: jsonBody(
         `${singular}Update`,

@@ -14,8 +14,8 @@ export type PropertyModel = MappedField & {
   rows?: PropertyModel[];
 };
 
-/** Names an app's fields may not take: the record's own `id` and `revision`. */
-export const RECORD_RESERVED = ["id", "revision"] as const;
+/** Names an app's fields may not take: the record's own `id` and `revision`, and the update input's `clearFields`. */
+export const RECORD_RESERVED = ["id", "revision", "clearFields"] as const;
 export const ROW_RESERVED = ["id"] as const;
 
 /** Name choices that come from outside the metadata. */

@@ -389,3 +389,56 @@ describe("query options outside the operation's (issue #11, section 2)", () => {
     expect((await h.call("GET", "/customers?$top=1&utm_source=flow")).status).toBe(200);
   });
 });
+
+describe("nulls in write bodies (issue #11, section 2)", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness(SAMPLE_APPS_DIR);
+  });
+  afterAll(() => h.close());
+
+  const writable = () => {
+    const schema = h.spec.components?.schemas?.CustomerUpdate as { properties: Record<string, unknown> };
+    return Object.keys(schema.properties).filter((name) => name !== "clearFields");
+  };
+
+  it("leaves every property as it is when a PATCH sends them all as null, as Salesforce may", async () => {
+    const before = await h.call("GET", "/customers/1");
+    const nulls = Object.fromEntries(writable().map((name) => [name, null]));
+    const patched = await h.call("PATCH", "/customers/1", { body: nulls });
+    expect(patched.status).toBe(200);
+    const { revision: _r1, updatedDatetime: _u1, updatedBy: _b1, ...was } = before.body;
+    const { revision: _r2, updatedDatetime: _u2, updatedBy: _b2, ...is } = patched.body;
+    expect(is).toEqual(was);
+  });
+
+  it("empties exactly the properties named in clearFields, and nothing else", async () => {
+    const before = await h.call("GET", "/customers/20");
+    expect(before.body.notes).not.toBe("");
+    expect(before.body.phone).not.toBe("");
+    const cleared = await h.call("PATCH", "/customers/20", { body: { clearFields: ["notes", "phone"] } });
+    expect(cleared.status).toBe(200);
+    expect([cleared.body.notes, cleared.body.phone]).toEqual(["", ""]);
+    expect(cleared.body.companyName).toBe(before.body.companyName);
+    expect(cleared.body.email).toBe(before.body.email);
+    const unknown = await h.call("PATCH", "/customers/20", { body: { clearFields: ["nope"] } });
+    expect([unknown.status, unknown.body.error.target]).toEqual([400, "clearFields"]);
+    const both = await h.call("PATCH", "/customers/20", { body: { notes: "x", clearFields: ["notes"] } });
+    expect([both.status, both.body.error.target]).toEqual([400, "notes"]);
+    const schema = h.spec.components?.schemas?.CustomerUpdate as {
+      properties: { clearFields: { items: { enum: string[] } } };
+    };
+    expect(schema.properties.clearFields.items.enum).toContain("notes");
+    expect(schema.properties.clearFields.items.enum).not.toContain("companyName"); // required
+  });
+
+  it("gives Kintone's defaults to properties a create sends as null", async () => {
+    const created = await h.call("POST", "/customers", {
+      body: { companyName: "Nulls Co", rank: null, notes: null },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.rank).toBe("B"); // the field's default in the sample app
+    const missing = await h.call("POST", "/customers", { body: { companyName: null } });
+    expect([missing.status, missing.body.error.details?.[0]?.code]).toEqual([400, "Required"]);
+  });
+});

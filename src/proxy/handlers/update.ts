@@ -1,4 +1,7 @@
-import { toKintoneRecord } from "../convert.js";
+import type { PropertyInfo } from "../../odata/translate-filter.js";
+import { CLEAR_FIELDS } from "../../spec/build-document.js";
+import { emptyValue, toKintoneRecord } from "../convert.js";
+import { ProxyError } from "../errors.js";
 import type { CallContext } from "../kintone-calls.js";
 import type { Resource } from "../spec-model.js";
 import { readBack, recordId, revisionOf } from "./record-io.js";
@@ -13,9 +16,40 @@ export async function updateRecord(
 ) {
   const id = recordId(rawId);
   const revision = revisionOf(url.searchParams);
-  const record = toKintoneRecord(body, resource.properties);
+  const { clear, rest } = splitClearFields(body, resource);
+  const record = toKintoneRecord(rest, resource.properties);
+  for (const info of clear) {
+    if (record[info.code] !== undefined)
+      throw new ProxyError(
+        400,
+        "ValidationFailed",
+        `${info.name} is both given a value and named in clearFields: do one.`,
+        {
+          target: info.name,
+        },
+      );
+    record[info.code] = { value: emptyValue(info) };
+  }
   const updated = await ctx.write(resource, "update", (k) =>
     k.updateRecord({ app: resource.appId, id, record, ...(revision !== undefined ? { revision } : {}) }),
   );
   return readBack(ctx, resource, id, updated.revision);
+}
+
+/** Takes clearFields out of an update body, checking that it names properties that can be emptied. */
+function splitClearFields(body: unknown, resource: Resource): { clear: PropertyInfo[]; rest: unknown } {
+  if (typeof body !== "object" || body === null || Array.isArray(body) || !(CLEAR_FIELDS in body))
+    return { clear: [], rest: body };
+  const { [CLEAR_FIELDS]: names, ...rest } = body as Record<string, unknown>;
+  if (names === null || names === undefined) return { clear: [], rest };
+  const clearable = resource.clearable ?? new Set<string>();
+  if (!Array.isArray(names) || !names.every((name) => typeof name === "string" && clearable.has(name))) {
+    throw new ProxyError(
+      400,
+      "ValidationFailed",
+      `${CLEAR_FIELDS} must be a list of properties that can be emptied: ${[...clearable].join(", ") || "none"}.`,
+      { target: CLEAR_FIELDS },
+    );
+  }
+  return { clear: names.map((name) => resource.properties.get(name) as PropertyInfo), rest };
 }
