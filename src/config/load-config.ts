@@ -2,7 +2,7 @@ import { readFile, stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { ErrorObject, ValidateFunction } from "ajv";
 import { ConfigError } from "../errors.js";
-import type { Operation } from "../spec/build-document.js";
+import type { Operation } from "../generate/build-document.js";
 import { readTemplateJson } from "../templates.js";
 import { JsonSyntaxError, parseJsonText } from "../util/json-file.js";
 

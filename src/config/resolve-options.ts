@@ -5,7 +5,7 @@ import {
   DEFAULT_TIMEOUT_MS,
   type KintoneAuth,
 } from "../kintone/connection.js";
-import { OPERATIONS, type Operation } from "../spec/build-document.js";
+import { OPERATIONS, type Operation } from "../generate/build-document.js";
 import type { ConfigFile } from "./load-config.js";
 
 /** Where a setting came from, as commander tracks it (flag > env > config > default). */

@@ -1,4 +1,4 @@
-import { capabilityOf } from "../spec/capabilities.js";
+import { capabilityOf } from "../generate/capabilities.js";
 import { FilterTranslationError, type PropertyInfo, type PropertyMap } from "./translate-filter.js";
 
 /** A query option that is out of range or names what does not exist: a 400 naming the option. */

@@ -1,4 +1,4 @@
-import { type Capability, capabilityOf, ID_CAPABILITY } from "../spec/capabilities.js";
+import { type Capability, capabilityOf, ID_CAPABILITY } from "../generate/capabilities.js";
 import { isCalendarDate, isCalendarDateTime } from "../util/calendar.js";
 import { type CompareOp, FilterError, type FilterNode, type Literal } from "./parse-filter.js";
 

@@ -4,7 +4,7 @@ import { isIP } from "node:net";
 import type { HttpBindings } from "@hono/node-server";
 import { type Context, Hono } from "hono";
 import { checkQueryOptions } from "../odata/query-options.js";
-import type { Operation } from "../spec/build-document.js";
+import type { Operation } from "../generate/build-document.js";
 import { readJsonBody } from "./body.js";
 import type { CursorPool } from "./cursors.js";
 import { ProxyError } from "./errors.js";

@@ -1,4 +1,4 @@
-import { APEX_RESERVED_WORDS } from "../spec/names.js";
+import { APEX_RESERVED_WORDS } from "../generate/names.js";
 
 const PLAIN = /^[A-Za-z][A-Za-z0-9]*$/;
 

@@ -9,8 +9,8 @@ import {
   type ProxyServer,
 } from "../../src/proxy/server.js";
 import { createSandbox, type Sandbox, type SandboxOptions } from "../../src/sandbox/server.js";
-import { OPERATIONS } from "../../src/spec/build-document.js";
-import { generateSpec } from "../../src/spec/generate.js";
+import { OPERATIONS } from "../../src/generate/build-document.js";
+import { generateSpec } from "../../src/generate/generate.js";
 import { readBaseSpec } from "../../src/templates.js";
 
 export const KEY = "test-key-0123456789";

@@ -1,4 +1,4 @@
-import { APEX_RESERVED_WORDS } from "../../spec/names.js";
+import { APEX_RESERVED_WORDS } from "../../generate/names.js";
 import { apexName } from "../apex-names.js";
 import { isObject } from "../context.js";
 import type { Rule } from "../types.js";

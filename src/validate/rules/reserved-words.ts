@@ -1,4 +1,4 @@
-import { APEX_RESERVED_WORDS } from "../../spec/names.js";
+import { APEX_RESERVED_WORDS } from "../../generate/names.js";
 import { escapePointer, isObject } from "../context.js";
 import type { Rule } from "../types.js";
 

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { readPinnedNames } from "../../src/spec/pinned.js";
+import { readPinnedNames } from "../../src/generate/pinned.js";
 import { ROOT } from "../helpers/cli.js";
 
 const bytes = (text: string) => Buffer.from(text, "utf8");

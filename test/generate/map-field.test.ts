@@ -3,8 +3,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { normalizeFormFields } from "../../src/kintone/normalize.js";
 import type { FieldProperty } from "../../src/kintone/types.js";
-import { CAPABILITIES } from "../../src/spec/capabilities.js";
-import { collectLookupTargets, mapField } from "../../src/spec/map-field.js";
+import { CAPABILITIES } from "../../src/generate/capabilities.js";
+import { collectLookupTargets, mapField } from "../../src/generate/map-field.js";
 import { FIXTURES } from "../helpers/cli.js";
 
 const allTypes = normalizeFormFields(

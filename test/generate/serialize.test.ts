@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { OpenAPIObject } from "openapi3-ts/oas30";
 import { describe, expect, it } from "vitest";
-import { serializeChunks, serializeDocument, serializedLength } from "../../src/spec/generate.js";
+import { serializeChunks, serializeDocument, serializedLength } from "../../src/generate/generate.js";
 import { ROOT } from "../helpers/cli.js";
 
 describe("serializeChunks and serializedLength", () => {

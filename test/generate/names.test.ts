@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { AppMetadata, FieldProperty } from "../../src/kintone/types.js";
-import { buildAppFields } from "../../src/spec/model.js";
+import { buildAppFields } from "../../src/generate/model.js";
 import {
   assignNames,
   derivePropertyName,
@@ -9,7 +9,7 @@ import {
   MAX_NAME_LENGTH,
   NAME_PATTERN,
   singularAndPlural,
-} from "../../src/spec/names.js";
+} from "../../src/generate/names.js";
 
 describe("derivePropertyName", () => {
   it.each([
