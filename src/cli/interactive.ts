@@ -7,11 +7,11 @@ import {
   resolveConnection,
 } from "../config/resolve-options.js";
 import { KintoneError, KintoneOpenapiError } from "../errors.js";
+import { type InventedName, OPERATIONS, type Operation } from "../generate/build-document.js";
+import { NAME_PATTERN } from "../generate/names.js";
 import type { ConnectionOptions, KintoneAuth } from "../kintone/connection.js";
 import type { LiveMetadataSource } from "../kintone/live-source.js";
 import type { KintoneApp } from "../kintone/types.js";
-import { type InventedName, OPERATIONS, type Operation } from "../generate/build-document.js";
-import { NAME_PATTERN } from "../generate/names.js";
 import type { Output } from "./output.js";
 import { searchCheckbox } from "./prompts/search-checkbox.js";
 

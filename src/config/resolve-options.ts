@@ -1,11 +1,11 @@
 import { UsageError } from "../errors.js";
+import { OPERATIONS, type Operation } from "../generate/build-document.js";
 import {
   type ConnectionOptions,
   DEFAULT_CONCURRENCY,
   DEFAULT_TIMEOUT_MS,
   type KintoneAuth,
 } from "../kintone/connection.js";
-import { OPERATIONS, type Operation } from "../generate/build-document.js";
 import type { ConfigFile } from "./load-config.js";
 
 /** Where a setting came from, as commander tracks it (flag > env > config > default). */

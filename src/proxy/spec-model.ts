@@ -1,7 +1,7 @@
 import { UsageError } from "../errors.js";
+import { CLEAR_FIELDS, OPERATIONS, type Operation } from "../generate/build-document.js";
 import { unsafeFieldCode } from "../kintone/field-code.js";
 import type { PropertyInfo, PropertyMap } from "../odata/translate-filter.js";
-import { CLEAR_FIELDS, OPERATIONS, type Operation } from "../generate/build-document.js";
 
 type Json = Record<string, unknown>;
 

@@ -1,10 +1,10 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { normalizeFormFields } from "../../src/kintone/normalize.js";
-import type { FieldProperty } from "../../src/kintone/types.js";
 import { CAPABILITIES } from "../../src/generate/capabilities.js";
 import { collectLookupTargets, mapField } from "../../src/generate/map-field.js";
+import { normalizeFormFields } from "../../src/kintone/normalize.js";
+import type { FieldProperty } from "../../src/kintone/types.js";
 import { FIXTURES } from "../helpers/cli.js";
 
 const allTypes = normalizeFormFields(

@@ -1,6 +1,5 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { AppMetadata, FieldProperty } from "../../src/kintone/types.js";
 import { buildAppFields } from "../../src/generate/model.js";
 import {
   assignNames,
@@ -10,6 +9,7 @@ import {
   NAME_PATTERN,
   singularAndPlural,
 } from "../../src/generate/names.js";
+import type { AppMetadata, FieldProperty } from "../../src/kintone/types.js";
 
 describe("derivePropertyName", () => {
   it.each([

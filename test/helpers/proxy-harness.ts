@@ -1,5 +1,7 @@
 import { readdir } from "node:fs/promises";
 import type { OpenAPIObject } from "openapi3-ts/oas30";
+import { OPERATIONS } from "../../src/generate/build-document.js";
+import { generateSpec } from "../../src/generate/generate.js";
 import type { ConnectionOptions } from "../../src/kintone/connection.js";
 import { SnapshotMetadataSource } from "../../src/kintone/snapshot-source.js";
 import {
@@ -9,8 +11,6 @@ import {
   type ProxyServer,
 } from "../../src/proxy/server.js";
 import { createSandbox, type Sandbox, type SandboxOptions } from "../../src/sandbox/server.js";
-import { OPERATIONS } from "../../src/generate/build-document.js";
-import { generateSpec } from "../../src/generate/generate.js";
 import { readBaseSpec } from "../../src/templates.js";
 
 export const KEY = "test-key-0123456789";

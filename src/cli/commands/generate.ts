@@ -11,12 +11,12 @@ import {
   resolveConnection,
 } from "../../config/resolve-options.js";
 import { UsageError } from "../../errors.js";
-import type { ConnectionOptions } from "../../kintone/connection.js";
-import { SnapshotMetadataSource } from "../../kintone/snapshot-source.js";
-import type { MetadataSource } from "../../kintone/types.js";
 import { OPERATIONS, type Operation, type PinnedNames } from "../../generate/build-document.js";
 import { generateSpec, serializeChunks, serializedLength } from "../../generate/generate.js";
 import { readPinnedNames } from "../../generate/pinned.js";
+import type { ConnectionOptions } from "../../kintone/connection.js";
+import { SnapshotMetadataSource } from "../../kintone/snapshot-source.js";
+import type { MetadataSource } from "../../kintone/types.js";
 import { readBaseSpec, SAMPLE_APPS_DIR } from "../../templates.js";
 import { writeFileAtomic } from "../../util/atomic-write.js";
 import { readChunks } from "../../util/fs.js";

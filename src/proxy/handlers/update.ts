@@ -1,5 +1,5 @@
-import type { PropertyInfo } from "../../odata/translate-filter.js";
 import { CLEAR_FIELDS } from "../../generate/build-document.js";
+import type { PropertyInfo } from "../../odata/translate-filter.js";
 import { emptyValue, toKintoneRecord } from "../convert.js";
 import { ProxyError } from "../errors.js";
 import type { CallContext } from "../kintone-calls.js";
