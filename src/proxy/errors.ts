@@ -26,6 +26,10 @@ export class ProxyError extends Error {
         message: this.message,
         ...(this.target !== undefined ? { target: this.target } : {}),
         ...(this.details !== undefined ? { details: this.details } : {}),
+        // Flow cannot read headers: the wait Retry-After asks for is in the body too.
+        ...(this.headers["retry-after"] !== undefined
+          ? { retryAfterSeconds: Number(this.headers["retry-after"]) }
+          : {}),
       },
     };
   }
