@@ -105,27 +105,11 @@ async function timed(fn) {
 
 /** Mean and median latency (ms) of `n` sequential GETs over one keep-alive connection, after a warm-up. */
 async function sequential(url, headers, n) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  const get = () =>
-    new Promise((resolve, reject) => {
-      http
-        .get(url, { agent, headers }, (res) => {
-          res.resume();
-          res.on("end", () =>
-            res.statusCode === 200 ? resolve() : reject(new Error(`${url} → ${res.statusCode}`)),
-          );
-        })
-        .on("error", reject);
-    });
-  for (let i = 0; i < Math.min(200, n); i++) await get();
-  const times = [];
-  for (let i = 0; i < n; i++) times.push(await timed(get));
-  agent.destroy();
-  return { mean: times.reduce((a, b) => a + b, 0) / n, median: median(times) };
+  return (await interleaved([[url, headers]], n, Math.min(200, n)))[0];
 }
 
 /** Means of `n` sequential GETs to each of several URLs, one to each in turn (each over its own keep-alive connection). */
-async function interleaved(targets, n) {
+async function interleaved(targets, n, warmup = 20) {
   const agents = targets.map(() => new http.Agent({ keepAlive: true, maxSockets: 1 }));
   const get = ([url, headers], agent) =>
     new Promise((resolve, reject) => {
@@ -139,10 +123,10 @@ async function interleaved(targets, n) {
         .on("error", reject);
     });
   const times = targets.map(() => []);
-  for (let i = 0; i < n + 20; i++) {
+  for (let i = 0; i < n + warmup; i++) {
     for (const [k, target] of targets.entries()) {
       const ms = await timed(() => get(target, agents[k]));
-      if (i >= 20) times[k].push(ms);
+      if (i >= warmup) times[k].push(ms);
     }
   }
   for (const agent of agents) agent.destroy();

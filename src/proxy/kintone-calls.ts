@@ -13,9 +13,6 @@ import {
 import { mapKintoneError } from "./kintone-errors.js";
 import type { Resource } from "./spec-model.js";
 
-/** A request that would need more calls than this is refused before its first call. */
-export const CALL_BUDGET = PROXY_CALL_BUDGET;
-
 /** Bounds the Kintone calls in flight; callers beyond the queue limit get 503 instead of piling up in memory. */
 export class Limiter {
   private active = 0;
@@ -63,7 +60,7 @@ export type ProxyDeps = {
   retry: RetryPolicy | undefined;
 };
 
-/** One request's Kintone calls: counted against CALL_BUDGET, and abandoned when the caller hangs up. */
+/** One request's Kintone calls: counted against PROXY_CALL_BUDGET, and abandoned when the caller hangs up. */
 export class CallContext {
   calls = 0;
   constructor(
@@ -72,17 +69,17 @@ export class CallContext {
   ) {}
 
   get remaining(): number {
-    return CALL_BUDGET - this.calls;
+    return PROXY_CALL_BUDGET - this.calls;
   }
 
   private attempt<T>(resource: Resource, call: (k: KintoneRecords, signal: Hangup) => Promise<T>) {
     return this.deps.limiter.run(() => {
       if (this.signal.aborted) throw new CallAbortedError();
-      if (this.calls >= CALL_BUDGET) {
+      if (this.calls >= PROXY_CALL_BUDGET) {
         throw new ProxyError(
           503,
           "KintoneUnavailable",
-          `Kintone kept failing within this request's budget of ${CALL_BUDGET} calls; retry later.`,
+          `Kintone kept failing within this request's budget of ${PROXY_CALL_BUDGET} calls; retry later.`,
           { headers: { "retry-after": "5" } },
         );
       }

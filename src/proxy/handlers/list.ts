@@ -1,4 +1,4 @@
-import { CUSTOM_ORDER_SKIP_MAX, KINTONE_LIMITS } from "../../kintone/limits.js";
+import { CUSTOM_ORDER_SKIP_MAX, KINTONE_LIMITS, PROXY_CALL_BUDGET } from "../../kintone/limits.js";
 import { FilterError, parseFilter } from "../../odata/parse-filter.js";
 import {
   parseBoolean,
@@ -12,14 +12,14 @@ import { translateFilter } from "../../odata/translate-filter.js";
 import { toApiRecord } from "../convert.js";
 import { CURSOR_SIZE, type CursorPage, type CursorPool } from "../cursors.js";
 import { ProxyError } from "../errors.js";
-import { CALL_BUDGET, type CallContext } from "../kintone-calls.js";
+import type { CallContext } from "../kintone-calls.js";
 import type { KintoneRecordData } from "../kintone-client.js";
 import { decodeToken, encodeToken, fingerprint, type PageToken, type TokenBinding } from "../page-token.js";
 import type { Resource } from "../spec-model.js";
 
 const PAGE_MAX = KINTONE_LIMITS.pageMax;
 const OFFSET_MAX = KINTONE_LIMITS.offsetMax;
-/** The largest $skip accepted at all; how deep a listing can really start is bounded by CALL_BUDGET. */
+/** The largest $skip accepted at all; how deep a listing can really start is bounded by PROXY_CALL_BUDGET. */
 export const SKIP_MAX = 2_147_483_647;
 
 /** Turns an OData option error into the proxy's 400. */
@@ -84,7 +84,7 @@ function tooDeep(skip: number, calls: number): ProxyError {
   return new ProxyError(
     400,
     "SkipTooDeep",
-    `$skip=${skip} would take ${calls} Kintone calls, more than the ${CALL_BUDGET} one request may make: page with the skipToken (or nextLink) of each page instead, or order by id (any depth).`,
+    `$skip=${skip} would take ${calls} Kintone calls, more than the ${PROXY_CALL_BUDGET} one request may make: page with the skipToken (or nextLink) of each page instead, or order by id (any depth).`,
     { target: "$skip" },
   );
 }
