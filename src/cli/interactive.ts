@@ -10,13 +10,13 @@ import { KintoneError, KintoneOpenapiError } from "../errors.js";
 import { type InventedName, OPERATIONS, type Operation } from "../generate/build-document.js";
 import { NAME_PATTERN } from "../generate/names.js";
 import type { ConnectionOptions, KintoneAuth } from "../kintone/connection.js";
+import { classifyKintoneAnswer } from "../kintone/failures.js";
 import type { LiveMetadataSource } from "../kintone/live-source.js";
 import type { KintoneApp } from "../kintone/types.js";
 import type { Output } from "./output.js";
 import { searchCheckbox } from "./prompts/search-checkbox.js";
 
 /** Codes that mean "these credentials are wrong": asked again rather than exiting. */
-const LOGIN_CODES = new Set(["CB_WA01", "CB_AU01", "GAIA_IA02", "CB_OA01"]);
 
 function validUrl(value: string): true | string {
   try {
@@ -108,7 +108,7 @@ export async function askConnection(
       if (
         !(error instanceof KintoneError) ||
         error.code === undefined ||
-        !LOGIN_CODES.has(error.code) ||
+        classifyKintoneAnswer(error.status ?? 0, error.code) !== "credentials" ||
         attempt >= 5
       )
         throw error;

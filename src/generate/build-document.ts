@@ -8,10 +8,9 @@ import type {
   SchemaObject,
 } from "openapi3-ts/oas30";
 import { ConfigError } from "../errors.js";
+import type { FilterOperator } from "../kintone/field-types.js";
 import { CUSTOM_ORDER_SKIP_MAX, MAX_RECORD_ID, PROXY_CALL_BUDGET } from "../kintone/limits.js";
 import type { AppMetadata } from "../kintone/types.js";
-import type { FilterOperator } from "./capabilities.js";
-import { SCHEMA_REF } from "./map-field.js";
 import { buildAppFields, type PropertyModel } from "./model.js";
 import {
   assignNames,
@@ -20,6 +19,7 @@ import {
   type NameRequest,
   singularAndPlural,
 } from "./names.js";
+import { fieldExtensions, operationExtensions, schemaNames, schemaRef, X_APP_ID } from "./x-kintone.js";
 
 export const OPERATIONS = ["list", "get", "create", "update", "delete"] as const;
 export type Operation = (typeof OPERATIONS)[number];
@@ -73,7 +73,7 @@ function toPathSegment(pascal: string): string {
 }
 
 function ref(name: string): ReferenceObject {
-  return { $ref: `${SCHEMA_REF}${name}` };
+  return schemaRef(name);
 }
 
 /** Cuts a description to Salesforce's 1,333 characters (longer ones are silently truncated there). */
@@ -306,8 +306,7 @@ function propertySchema(
     rowSchema !== undefined ? { type: "array", items: ref(rowSchema) } : { ...property.schema };
   schema.description = describeProperty(property, mode);
   if (mode === "read" && !property.writable) schema.readOnly = true;
-  schema["x-kintone-field-code"] = property.code;
-  schema["x-kintone-field-type"] = property.type;
+  Object.assign(schema, fieldExtensions(property.code, property.type));
   return schema;
 }
 
@@ -344,17 +343,13 @@ function objectSchema(
     if (mode === "create" && property.requiredOnCreate) required.push(property.name);
   }
   if (required.length > 0) schema.required = required;
-  schema["x-kintone-app-id"] = appId;
+  schema[X_APP_ID] = appId;
   return schema;
 }
 
 /** "a Customer", "an Inquiry". */
 function aOrAn(word: string): string {
   return `${/^[AEIOU]/i.test(word) ? "an" : "a"} ${word}`;
-}
-
-function pascalOf(name: string): string {
-  return (name[0] as string).toUpperCase() + name.slice(1);
 }
 
 function appDescription(meta: AppMetadata): string {
@@ -368,9 +363,9 @@ function addApp(document: OpenAPIObject, plan: AppPlan, options: BuildOptions, t
   const appId = meta.app.appId;
   const schemas = document.components?.schemas as Record<string, SchemaObject>;
   const about = appDescription(meta);
-  const rowOf = (suffix: string) => (property: PropertyModel) => {
+  const rowOf = (input: boolean) => (property: PropertyModel) => {
     const row = plan.rowSchemaNames.get(property.code);
-    return row === undefined ? undefined : `${row}${suffix}`;
+    return row === undefined ? undefined : input ? schemaNames.rowInput(row) : row;
   };
   const put = (name: string, schema: SchemaObject) => {
     if (taken.has(name.toLowerCase())) {
@@ -382,17 +377,20 @@ function addApp(document: OpenAPIObject, plan: AppPlan, options: BuildOptions, t
     schemas[name] = schema;
   };
 
-  put(singular, objectSchema(appId, `A record of ${about}.`, properties, "read", rowOf("")));
+  put(
+    schemaNames.record(singular),
+    objectSchema(appId, `A record of ${about}.`, properties, "read", rowOf(false)),
+  );
   const wants = new Set(options.operations);
   if (wants.has("create")) {
     put(
-      `${singular}Create`,
+      schemaNames.create(singular),
       objectSchema(
         appId,
         `A new record of ${about}. A property left out or sent as null gets Kintone's default.`,
         properties,
         "create",
-        rowOf("Input"),
+        rowOf(true),
       ),
     );
   }
@@ -402,7 +400,7 @@ function addApp(document: OpenAPIObject, plan: AppPlan, options: BuildOptions, t
       `Changes to a record of ${about}: only the properties given are changed; a property sent as null is left as it is. To empty a property, name it in clearFields.`,
       properties,
       "update",
-      rowOf("Input"),
+      rowOf(true),
     );
     const clearable = properties.filter((p) => p.writable && !p.requiredOnCreate).map((p) => p.name);
     if (clearable.length > 0) {
@@ -413,10 +411,10 @@ function addApp(document: OpenAPIObject, plan: AppPlan, options: BuildOptions, t
         items: { type: "string", enum: clearable },
       };
     }
-    put(`${singular}Update`, update);
+    put(schemaNames.update(singular), update);
   }
   if (wants.has("list")) {
-    put(`${singular}Page`, {
+    put(schemaNames.page(singular), {
       type: "object",
       description: `A page of ${plural} records.`,
       required: ["value"],
@@ -433,7 +431,7 @@ function addApp(document: OpenAPIObject, plan: AppPlan, options: BuildOptions, t
           description: "Pass as $skiptoken to get the next page; absent on the last page.",
         },
       },
-      "x-kintone-app-id": appId,
+      [X_APP_ID]: appId,
     });
   }
   for (const property of properties) {
@@ -467,14 +465,10 @@ function addApp(document: OpenAPIObject, plan: AppPlan, options: BuildOptions, t
         },
         ...(rowInput.properties as Record<string, SchemaObject>),
       };
-      put(`${row}Input`, rowInput);
+      put(schemaNames.rowInput(row), rowInput);
     }
   }
 
-  const extensions = {
-    "x-kintone-app-id": appId,
-    ...(meta.guestSpaceId !== undefined ? { "x-kintone-guest-space-id": meta.guestSpaceId } : {}),
-  };
   const tag = plural;
   const collection = `/${toPathSegment(plural)}`;
   const item = `${collection}/{id}`;
@@ -483,8 +477,11 @@ function addApp(document: OpenAPIObject, plan: AppPlan, options: BuildOptions, t
   const op = (kind: Operation, object: OperationObject): OperationObject => ({
     ...object,
     tags: [tag],
-    ...extensions,
-    "x-kintone-operation": kind,
+    ...operationExtensions({
+      appId,
+      operation: kind,
+      ...(meta.guestSpaceId !== undefined ? { guestSpaceId: meta.guestSpaceId } : {}),
+    }),
   });
   if (wants.has("list")) {
     collectionItem.get = op("list", {
@@ -495,7 +492,7 @@ function addApp(document: OpenAPIObject, plan: AppPlan, options: BuildOptions, t
       responses: {
         "200": {
           description: "A page of records.",
-          content: { "application/json": { schema: ref(`${singular}Page`) } },
+          content: { "application/json": { schema: ref(schemaNames.page(singular)) } },
         },
         ...errorResponses(["400", "401", "429", "502", "504"]),
       },
@@ -507,7 +504,7 @@ function addApp(document: OpenAPIObject, plan: AppPlan, options: BuildOptions, t
       summary: `Create ${aOrAn(singular)}`,
       description: `Adds a record to ${about} and returns it as stored (with its id, revision and computed values).`,
       requestBody: jsonBody(
-        `${singular}Create`,
+        schemaNames.create(singular),
         `The new ${singular}. Required properties follow the app's required fields.`,
       ),
       responses: {
@@ -538,7 +535,7 @@ function addApp(document: OpenAPIObject, plan: AppPlan, options: BuildOptions, t
       description: `Changes the given properties of one record of ${about} and returns the record as stored. Properties left out or sent as null keep their values; list the ones to empty in clearFields.`,
       parameters: [idParameter(singular), revisionParameter()],
       requestBody: jsonBody(
-        `${singular}Update`,
+        schemaNames.update(singular),
         `The properties to change. Properties left out keep their values. A table property, when given, replaces all of the table's rows (Kintone's rule): send every row to keep, with its id.`,
       ),
       responses: {
@@ -610,7 +607,7 @@ export function buildDocument(
     const rowSchemaNames = new Map<string, string>();
     for (const property of properties) {
       if (property.rows !== undefined)
-        rowSchemaNames.set(property.code, `${singular}${pascalOf(property.name)}Row`);
+        rowSchemaNames.set(property.code, schemaNames.row(singular, property.name));
       for (const p of [property, ...(property.rows ?? [])]) {
         if (p.nameSource === "invented") invented.push({ appId, code: p.code, label: p.label, name: p.name });
       }

@@ -1,10 +1,20 @@
-import type { KintoneFormFieldProperty } from "@kintone/rest-api-client";
 import type { SchemaObject } from "openapi3-ts/oas30";
+import {
+  type Capability,
+  capabilityOf,
+  FIELD_KINDS,
+  type FieldKind,
+  type FieldKindFacts,
+  isAutoCalculatedText,
+  isWritableField,
+  kindOfField,
+  lookupOf,
+  lookupTargets,
+  type ValueKind,
+} from "../kintone/field-types.js";
 import type { FieldProperty, FieldType, SubtableFieldProperty } from "../kintone/types.js";
-import { type Capability, capabilityOf } from "./capabilities.js";
+import { SCHEMA_REF } from "./x-kintone.js";
 
-/** JSON pointer prefix of component schemas. */
-export const SCHEMA_REF = "#/components/schemas/";
 export const ENTITY_SCHEMA = "Entity";
 export const FILE_SCHEMA = "FileRef";
 
@@ -13,6 +23,8 @@ export type MappedField = {
   code: string;
   label: string;
   type: FieldType;
+  /** How the field behaves (its type, and for CALC the format of its result): see src/kintone/field-types.ts. */
+  kind: FieldKind;
   /** The schema in the record (read) shape, without description and extensions. */
   schema: SchemaObject;
   /** False for values Kintone computes or that only admins may set: they are absent from input schemas. */
@@ -31,6 +43,8 @@ export type MapContext = {
   /** Codes of fields that a lookup fills in (copy targets are read-only). */
   lookupTargets: ReadonlySet<string>;
   inSubtable: boolean;
+  /** The sibling fields by code (a lookup needs its copy targets' settings). */
+  fields?: ReadonlyMap<string, FieldProperty | SubtableFieldProperty>;
 };
 
 const STRING: SchemaObject = { type: "string" };
@@ -84,142 +98,103 @@ function hasDefault(field: FieldProperty | SubtableFieldProperty): boolean {
   return typeof value === "string" && value !== "";
 }
 
-function isLookup(field: FieldProperty | SubtableFieldProperty): field is KintoneFormFieldProperty.Lookup {
-  const lookup = (field as { lookup?: unknown }).lookup;
-  return typeof lookup === "object" && lookup !== null;
-}
-
 /** Codes filled in by the lookups among `fields`. */
-export function collectLookupTargets(fields: Iterable<FieldProperty | SubtableFieldProperty>): Set<string> {
-  const targets = new Set<string>();
-  for (const field of fields) {
-    if (isLookup(field)) for (const mapping of field.lookup.fieldMappings ?? []) targets.add(mapping.field);
-  }
-  return targets;
-}
+export const collectLookupTargets = lookupTargets;
 
-type Shape = { schema: SchemaObject; writable: boolean; notes?: string[] } | undefined;
+type Shape = { schema: SchemaObject; notes?: string[] } | undefined;
+
+/** The schema of each kind of value (design.md §4 type mapping), before field settings narrow it. */
+const VALUE_SCHEMAS: Record<ValueKind, SchemaObject | undefined> = {
+  text: STRING,
+  number: NUMBER,
+  date: DATE,
+  datetime: DATE_TIME,
+  time: TIME,
+  choice: STRING,
+  choices: { type: "array", items: STRING },
+  labels: { type: "array", items: STRING },
+  entity: INLINE_ENTITY,
+  entities: ENTITY_LIST,
+  files: FILE_LIST,
+  table: { type: "array" },
+  none: undefined,
+};
 
 /**
- * The schema of one field type (design.md §4 type mapping). Exhaustive: a new Kintone field type in
- * @kintone/rest-api-client fails the build here. Returns undefined for types that never appear in records.
+ * The schema of one field: its kind's schema (src/kintone/field-types.ts) narrowed by the field's settings
+ * (options, lengths, ranges), with the facts a reader needs. Undefined for fields that never appear in records.
  */
-function shapeOf(field: FieldProperty | SubtableFieldProperty): Shape {
+function shapeOf(field: FieldProperty | SubtableFieldProperty, facts: FieldKindFacts): Shape {
+  const base = VALUE_SCHEMAS[facts.value];
+  if (base === undefined) return undefined;
+  const lookup = lookupOf(field);
+  if (lookup !== undefined) {
+    const { relatedApp, relatedKeyField } = lookup;
+    return {
+      schema: base,
+      notes: [
+        `lookup key: matched against "${relatedKeyField}" of app ${relatedApp.app}, which fills the mapped fields`,
+      ],
+    };
+  }
   switch (field.type) {
-    case "RECORD_NUMBER":
-      return { schema: STRING, writable: false };
-    case "CREATOR":
-    case "MODIFIER":
-      return { schema: INLINE_ENTITY, writable: false };
-    case "CREATED_TIME":
-    case "UPDATED_TIME":
-      return { schema: DATE_TIME, writable: false };
     case "STATUS":
-      return field.enabled
-        ? { schema: STRING, writable: false, notes: ["process management status"] }
-        : undefined;
+      return field.enabled ? { schema: base, notes: ["process management status"] } : undefined;
     case "STATUS_ASSIGNEE":
-      return field.enabled ? { schema: ENTITY_LIST, writable: false } : undefined;
     case "CATEGORY":
-      return field.enabled ? { schema: { type: "array", items: STRING }, writable: false } : undefined;
-    case "SINGLE_LINE_TEXT":
+      return field.enabled ? { schema: base } : undefined;
     case "NUMBER": {
-      if (isLookup(field)) {
-        const { relatedApp, relatedKeyField } = field.lookup;
-        return {
-          schema: field.type === "NUMBER" ? NUMBER : STRING,
-          writable: true,
-          notes: [
-            `lookup key: matched against "${relatedKeyField}" of app ${relatedApp.app}, which fills the mapped fields`,
-          ],
-        };
-      }
-      if (field.type === "NUMBER") {
-        const schema: SchemaObject = { ...NUMBER };
-        const min = finiteNumber(field.minValue);
-        const max = finiteNumber(field.maxValue);
-        if (min !== undefined) schema.minimum = min;
-        if (max !== undefined) schema.maximum = max;
-        const notes = field.unit ? [`unit ${field.unit}`] : [];
-        // JSON numbers hold 15 significant digits exactly; the proxy takes longer values as decimal strings.
-        notes.push("a value of more than 15 digits is written as a decimal string");
-        return { schema, writable: true, notes };
-      }
-      if (typeof field.expression === "string" && field.expression !== "") {
-        return { schema: STRING, writable: false, notes: ["calculated automatically"] };
-      }
-      return { schema: { ...STRING, ...lengthLimits(field) }, writable: true };
+      const settings = field as { minValue?: string; maxValue?: string; unit?: string };
+      const schema: SchemaObject = { ...base };
+      const min = finiteNumber(settings.minValue);
+      const max = finiteNumber(settings.maxValue);
+      if (min !== undefined) schema.minimum = min;
+      if (max !== undefined) schema.maximum = max;
+      const notes = settings.unit ? [`unit ${settings.unit}`] : [];
+      // JSON numbers hold 15 significant digits exactly; the proxy takes longer values as decimal strings.
+      notes.push("a value of more than 15 digits is written as a decimal string");
+      return { schema, notes };
     }
-    case "CALC": {
-      const notes = ["calculated"];
-      switch (field.format) {
-        case "NUMBER":
-        case "NUMBER_DIGIT":
-          return { schema: NUMBER, writable: false, notes };
-        case "DATE":
-          return { schema: DATE, writable: false, notes };
-        case "DATETIME":
-          return { schema: DATE_TIME, writable: false, notes };
-        case "TIME":
-        case "HOUR_MINUTE":
-        case "DAY_HOUR_MINUTE":
-          return {
-            schema: STRING,
-            writable: false,
-            notes: ["calculated duration or time, as Kintone formats it"],
-          };
-        default:
-          return { schema: STRING, writable: false, notes };
-      }
-    }
-    case "MULTI_LINE_TEXT":
-    case "RICH_TEXT":
-      return { schema: STRING, writable: true, notes: field.type === "RICH_TEXT" ? ["HTML"] : [] };
-    case "LINK":
+    case "SINGLE_LINE_TEXT":
+      return isAutoCalculatedText(field)
+        ? { schema: base, notes: ["calculated automatically"] }
+        : { schema: { ...base, ...lengthLimits(field as { minLength?: string; maxLength?: string }) } };
+    case "CALC":
       return {
-        schema: { ...STRING, ...lengthLimits(field) },
-        writable: true,
-        notes: [`link (${field.protocol ?? "WEB"})`],
+        schema: base,
+        notes: [
+          facts === FIELD_KINDS.CALC_TEXT
+            ? "calculated duration or time, as Kintone formats it"
+            : "calculated",
+        ],
       };
+    case "RICH_TEXT":
+      return { schema: base, notes: ["HTML"] };
+    case "LINK":
+      return { schema: { ...base, ...lengthLimits(field) }, notes: [`link (${field.protocol ?? "WEB"})`] };
     case "RADIO_BUTTON":
     case "DROP_DOWN":
-      return { schema: { type: "string", enum: optionsInOrder(field.options) }, writable: true };
+      return { schema: { ...base, enum: optionsInOrder(field.options) } };
     case "CHECK_BOX":
     case "MULTI_SELECT":
-      return {
-        schema: { type: "array", items: { type: "string", enum: optionsInOrder(field.options) } },
-        writable: true,
-      };
-    case "DATE":
-      return { schema: DATE, writable: true };
-    case "DATETIME":
-      return { schema: DATE_TIME, writable: true };
+      return { schema: { type: "array", items: { ...STRING, enum: optionsInOrder(field.options) } } };
     case "TIME":
-      return { schema: TIME, writable: true, notes: ["HH:MM"] };
+      return { schema: base, notes: ["HH:MM"] };
     case "USER_SELECT":
     case "ORGANIZATION_SELECT":
     case "GROUP_SELECT":
-      return { schema: ENTITY_LIST, writable: true, notes: ["write the code of each entity"] };
+      return { schema: base, notes: ["write the code of each entity"] };
     case "FILE":
-      return { schema: FILE_LIST, writable: true, notes: ["write the fileKey of uploaded files"] };
+      return { schema: base, notes: ["write the fileKey of uploaded files"] };
     case "SUBTABLE":
       return {
-        schema: { type: "array" },
-        writable: true,
+        schema: base,
         notes: ["on update, the rows given replace all rows: send every row to keep, with its id"],
       };
-    case "REFERENCE_TABLE":
-    case "GROUP":
-      return undefined;
-    default: {
-      const unknown: never = field;
-      return unknown;
-    }
+    default:
+      return { schema: base };
   }
 }
-
-/** Field types whose `unique` flag Kintone keeps (kintone-api.md §1.3). */
-const UNIQUE_TYPES: ReadonlySet<string> = new Set(["SINGLE_LINE_TEXT", "NUMBER", "LINK", "DATE", "DATETIME"]);
 
 /**
  * Maps one Kintone field to its schema facts, or undefined when the field holds no record value
@@ -229,34 +204,53 @@ export function mapField(
   field: FieldProperty | SubtableFieldProperty,
   ctx: MapContext,
 ): MappedField | undefined {
-  const shape = shapeOf(field);
+  const kind = kindOfField(field);
+  const facts: FieldKindFacts = FIELD_KINDS[kind];
+  const shape = shapeOf(field, facts);
   if (shape === undefined) return undefined;
   const lookupTarget = ctx.lookupTargets.has(field.code);
-  const writable = shape.writable && !lookupTarget;
+  const writable = isWritableField(field, ctx.lookupTargets);
   const notes = [...(shape.notes ?? [])];
-  const required = (field as { required?: boolean }).required === true;
-  // Kintone does not enforce `required` on RADIO_BUTTON and CALC (kintone-api.md §2), and fills defaults on add.
-  const enforced = required && field.type !== "RADIO_BUTTON" && field.type !== "CALC";
+  const enforced = (field as { required?: boolean }).required === true && facts.requiredEnforced;
   if (lookupTarget) notes.push("filled in by a lookup");
   if (enforced)
     notes.push(hasDefault(field) ? "required (Kintone fills the default when omitted)" : "required");
-  if ((field as { unique?: boolean }).unique === true && UNIQUE_TYPES.has(field.type)) notes.push("unique");
+  if ((field as { unique?: boolean }).unique === true && facts.unique) notes.push("unique");
+  // A required copy target with no default can only be filled by its lookup: the lookup key is then required.
+  const fills = (lookupOf(field)?.fieldMappings ?? [])
+    .map((mapping) => ctx.fields?.get(mapping.field))
+    .filter((target) => target !== undefined && requiredWithoutDefault(target))
+    .map((target) => (target as { code: string }).code);
+  if (fills.length > 0) notes.push(`required: it fills ${fills.join(", ")}, which Kintone requires`);
   const mapped: MappedField = {
     code: field.code,
     label: field.label,
     type: field.type,
+    kind,
     schema: shape.schema,
     writable,
-    requiredOnCreate: writable && enforced && !hasDefault(field),
-    capability: capabilityOf(field.type, ctx.inSubtable),
+    requiredOnCreate: writable && ((enforced && !hasDefault(field)) || fills.length > 0),
+    capability: capabilityOf(kind, ctx.inSubtable),
     notes,
   };
   if (field.type === "SUBTABLE") {
     const inner = Object.values(field.fields);
-    const innerCtx: MapContext = { lookupTargets: collectLookupTargets(inner), inSubtable: true };
+    const innerCtx: MapContext = {
+      lookupTargets: lookupTargets(inner),
+      inSubtable: true,
+      fields: new Map(inner.map((f) => [f.code, f])),
+    };
     mapped.rowFields = inner
       .map((f) => mapField(f, innerCtx))
       .filter((f): f is MappedField => f !== undefined);
   }
   return mapped;
+}
+
+function requiredWithoutDefault(field: FieldProperty | SubtableFieldProperty): boolean {
+  return (
+    (field as { required?: boolean }).required === true &&
+    FIELD_KINDS[kindOfField(field)].requiredEnforced &&
+    !hasDefault(field)
+  );
 }

@@ -1,8 +1,8 @@
 import { ConfigError, KintoneOpenapiError } from "../errors.js";
 import { unsafeFieldCode } from "../kintone/field-code.js";
+import { capabilityOf, isKnownFieldType } from "../kintone/field-types.js";
 import type { AppMetadata, FieldProperty } from "../kintone/types.js";
 import { LAYOUT_ONLY_TYPES } from "../kintone/types.js";
-import { CAPABILITIES, type Capability, ID_CAPABILITY } from "./capabilities.js";
 import { collectLookupTargets, type MappedField, mapField } from "./map-field.js";
 import { assignNames, derivePropertyName, NAME_PATTERN, type NameRequest } from "./names.js";
 
@@ -31,7 +31,6 @@ export type AppFieldsModel = {
   warnings: string[];
 };
 
-const KNOWN_TYPES: ReadonlySet<string> = new Set(Object.keys(CAPABILITIES));
 const LAYOUT_ONLY: ReadonlySet<string> = new Set(LAYOUT_ONLY_TYPES);
 
 /** The synthetic id/revision properties every record has. */
@@ -43,18 +42,20 @@ export function systemProperties(): PropertyModel[] {
       code: "$id",
       label: "Record ID",
       type: "__ID__" as never,
+      kind: "__ID__",
       name: "id",
       schema: { type: "integer", format: "int64" },
-      capability: ID_CAPABILITY,
+      capability: capabilityOf("__ID__", false),
     },
     {
       ...base,
       code: "$revision",
       label: "Revision",
       type: "__REVISION__" as never,
+      kind: "__REVISION__",
       name: "revision",
       schema: { type: "integer", format: "int64" },
-      capability: { filter: [], sort: false } satisfies Capability,
+      capability: capabilityOf("__REVISION__", false),
     },
   ];
 }
@@ -106,7 +107,7 @@ export function buildAppFields(meta: AppMetadata, naming: NamingInput = {}): App
   const fields: FieldProperty[] = [];
   for (const field of Object.values(meta.fields.properties)) {
     if (LAYOUT_ONLY.has(field.type)) continue;
-    if (!KNOWN_TYPES.has(field.type)) {
+    if (!isKnownFieldType(field.type)) {
       warnings.push(
         `app ${appId}: field "${field.code}" has type ${field.type}, which this version of kintone-openapi does not know; it is left out of the spec.`,
       );
@@ -123,7 +124,11 @@ export function buildAppFields(meta: AppMetadata, naming: NamingInput = {}): App
     fields.push(field);
   }
   checkOverrides(appId, naming.overrides ?? {});
-  const ctx = { lookupTargets: collectLookupTargets(fields), inSubtable: false };
+  const ctx = {
+    lookupTargets: collectLookupTargets(fields),
+    inSubtable: false,
+    fields: new Map(fields.map((field) => [field.code, field])),
+  };
   const mapped = fields
     .map((field) => mapField(field, ctx))
     .filter((field): field is MappedField => field !== undefined);

@@ -1,6 +1,7 @@
 import type { PinnedNames } from "./build-document.js";
+import { X_APP_ID, X_FIELD_CODE, X_OPERATION } from "./x-kintone.js";
 
-const KEPT = new Set(["x-kintone-app-id", "x-kintone-field-code", "x-kintone-operation", "operationId"]);
+const KEPT = new Set([X_APP_ID, X_FIELD_CODE, X_OPERATION, "operationId"]);
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -113,15 +114,15 @@ export function readPinnedNames(bytes: Uint8Array | Iterable<Uint8Array>): Pinne
       (path, value) => {
         const key = path[path.length - 1] as string;
         if (path[0] === "components" && path[1] === "schemas" && path[2] !== undefined) {
-          if (path.length === 4 && key === "x-kintone-app-id") schemaApp.set(path[2], value);
-          if (path.length === 6 && path[3] === "properties" && key === "x-kintone-field-code") {
+          if (path.length === 4 && key === X_APP_ID) schemaApp.set(path[2], value);
+          if (path.length === 6 && path[3] === "properties" && key === X_FIELD_CODE) {
             schemaFields.push({ schema: path[2], property: path[4] as string, code: value });
           }
         } else if (path[0] === "paths" && path.length === 4) {
           const op = `${path[1]} ${path[2]}`;
           const entry = operations.get(op) ?? {};
-          if (key === "x-kintone-app-id") entry.appId = value;
-          if (key === "x-kintone-operation") entry.kind = value;
+          if (key === X_APP_ID) entry.appId = value;
+          if (key === X_OPERATION) entry.kind = value;
           if (key === "operationId") entry.id = value;
           operations.set(op, entry);
         }

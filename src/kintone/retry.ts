@@ -1,4 +1,5 @@
 import { KintoneRestAPIError } from "@kintone/rest-api-client";
+import { classifyKintoneAnswer, isRetryable, RETRYABLE_NETWORK_CODES } from "./failures.js";
 
 /** How long and how often a read may be retried. */
 export type RetryPolicy = {
@@ -14,26 +15,15 @@ export type RetryPolicy = {
   isTransient?: (error: unknown) => boolean;
 };
 
-const RETRYABLE_NETWORK = new Set([
-  "ECONNRESET",
-  "ECONNREFUSED",
-  "EPIPE",
-  "ETIMEDOUT",
-  "ECONNABORTED",
-  "EAI_AGAIN",
-  "ENETUNREACH",
-  "EHOSTUNREACH",
-  "ERR_SOCKET_CONNECTION_TIMEOUT",
-]);
-
 /**
  * Whether a failed Kintone call may be tried again: throttling (429 GAIA_TO04), server errors and maintenance pages
  * (5xx), and dropped or refused connections. Refusals (4xx) are final.
  */
 export function isTransient(error: unknown): boolean {
-  if (error instanceof KintoneRestAPIError) return error.status === 429 || error.status >= 500;
+  if (error instanceof KintoneRestAPIError)
+    return isRetryable(classifyKintoneAnswer(error.status, error.code));
   const code = (error as { code?: unknown }).code;
-  if (typeof code === "string" && RETRYABLE_NETWORK.has(code)) return true;
+  if (typeof code === "string" && RETRYABLE_NETWORK_CODES.has(code)) return true;
   const message = error instanceof Error ? error.message : "";
   return /^5\d\d: /.test(message) || /^429: /.test(message) || /socket hang up/i.test(message);
 }

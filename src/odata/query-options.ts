@@ -1,4 +1,4 @@
-import { capabilityOf } from "../generate/capabilities.js";
+import { capabilityOf } from "../kintone/field-types.js";
 import { FilterTranslationError, type PropertyInfo, type PropertyMap } from "./translate-filter.js";
 
 /** A query option that is out of range or names what does not exist: a 400 naming the option. */
@@ -14,10 +14,7 @@ export class QueryOptionError extends Error {
 export type SortKey = { code: string; direction: "asc" | "desc"; property: string };
 
 function sortable(info: PropertyInfo): boolean {
-  if (info.type === "__ID__") return true;
-  if (info.type === "__REVISION__" || info.inTable || info.rows !== undefined) return false;
-  if (info.type === "CALC") return true;
-  return capabilityOf(info.type as never, false).sort;
+  return info.rows === undefined && capabilityOf(info.kind, info.inTable === true).sort;
 }
 
 /** Parses `$orderby` ("a desc, b") into Kintone sort keys, refusing properties Kintone cannot sort. */

@@ -1,4 +1,10 @@
-import { type Capability, capabilityOf, ID_CAPABILITY } from "../generate/capabilities.js";
+import {
+  type Capability,
+  capabilityOf,
+  FIELD_KINDS,
+  type FieldKind,
+  matchesByMembership,
+} from "../kintone/field-types.js";
 import { isCalendarDate, isCalendarDateTime } from "../util/calendar.js";
 import { type CompareOp, FilterError, type FilterNode, type Literal } from "./parse-filter.js";
 
@@ -6,11 +12,10 @@ import { type CompareOp, FilterError, type FilterNode, type Literal } from "./pa
 export type PropertyInfo = {
   name: string;
   code: string;
-  /** Kintone field type (x-kintone-field-type), or __ID__ / __REVISION__ for id and revision. */
+  /** Kintone field type (x-kintone-field-type), or __ID__ / __REVISION__ / __ROW_ID__ for the ids and revision. */
   type: string;
-  /** For CALC: the schema's type ("number" or "string") and format. */
-  valueType?: "number" | "string";
-  format?: string;
+  /** How the property behaves (its type, and for CALC the format of its result): src/kintone/field-types.ts. */
+  kind: FieldKind;
   /** Option names of choice fields (the schema's enum). */
   options?: readonly string[];
   /** For a table: its row properties. */
@@ -21,18 +26,6 @@ export type PropertyInfo = {
 };
 
 export type PropertyMap = ReadonlyMap<string, PropertyInfo>;
-
-const CHOICE_TYPES = new Set(["RADIO_BUTTON", "DROP_DOWN", "CHECK_BOX", "MULTI_SELECT", "STATUS"]);
-const ENTITY_TYPES = new Set([
-  "USER_SELECT",
-  "ORGANIZATION_SELECT",
-  "GROUP_SELECT",
-  "CREATOR",
-  "MODIFIER",
-  "STATUS_ASSIGNEE",
-]);
-const NUMERIC_TYPES = new Set(["NUMBER", "__ID__", "RECORD_NUMBER"]);
-const DATETIME_TYPES = new Set(["DATETIME", "CREATED_TIME", "UPDATED_TIME"]);
 
 const KINTONE_OP: Record<CompareOp, string> = { eq: "=", ne: "!=", gt: ">", ge: ">=", lt: "<", le: "<=" };
 const NEGATE: Record<CompareOp, CompareOp> = { eq: "ne", ne: "eq", gt: "le", ge: "lt", lt: "ge", le: "gt" };
@@ -57,22 +50,8 @@ export function kintoneString(value: string, position = 0): string {
   return `"${escaped}"`;
 }
 
-/** The effective Kintone type of a property for filtering (CALC by its format). */
-function domainType(info: PropertyInfo): string {
-  if (info.type !== "CALC") return info.type;
-  if (info.valueType === "number") return "NUMBER";
-  if (info.format === "date") return "DATE";
-  if (info.format === "date-time") return "DATETIME";
-  return "CALC_TEXT";
-}
-
 function capability(info: PropertyInfo): Capability {
-  if (info.type === "__ID__") return ID_CAPABILITY;
-  if (info.type === "__REVISION__") return { filter: [], sort: false };
-  const type = domainType(info);
-  const known =
-    type === "CALC_TEXT" ? { filter: [], sort: true } : capabilityOf(type as never, info.inTable === true);
-  return known as Capability;
+  return capabilityOf(info.kind, info.inTable === true);
 }
 
 /** Resolves `name` or `table/name` to a property, with a 400 listing the valid names when unknown. */
@@ -120,13 +99,14 @@ const PLAIN_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?$/;
 
 /** Converts a literal to the Kintone value text for the property's type, refusing mismatches with a clear 400. */
 function valueFor(info: PropertyInfo, literal: Literal, position: number): string {
-  const type = domainType(info);
+  const value = FIELD_KINDS[info.kind].value;
   const wrong = (expected: string) =>
     new FilterTranslationError(
       `${info.name} takes ${expected}${literal.kind === "null" ? "" : `, not ${describe(literal)}`}`,
       position,
     );
-  if (NUMERIC_TYPES.has(type) && !(type === "RECORD_NUMBER" && literal.kind === "string")) {
+  // Record numbers are text ("APP-12") that Kintone also compares as numbers.
+  if (value === "number" || (info.kind === "RECORD_NUMBER" && literal.kind === "number")) {
     if (literal.kind !== "number") throw wrong("a number");
     if (!PLAIN_NUMBER.test(literal.value))
       throw new FilterTranslationError(
@@ -135,13 +115,13 @@ function valueFor(info: PropertyInfo, literal: Literal, position: number): strin
       );
     return literal.value;
   }
-  if (type === "DATE") {
+  if (value === "date") {
     if (literal.kind !== "date") throw wrong("a date such as 2024-01-31");
     if (!isCalendarDate(literal.value))
       throw new FilterTranslationError(`${literal.value} is not a date of the calendar`, position);
     return kintoneString(literal.value);
   }
-  if (DATETIME_TYPES.has(type)) {
+  if (value === "datetime") {
     if (literal.kind === "date") {
       if (!isCalendarDate(literal.value))
         throw new FilterTranslationError(`${literal.value} is not a date of the calendar`, position);
@@ -154,7 +134,7 @@ function valueFor(info: PropertyInfo, literal: Literal, position: number): strin
       throw new FilterTranslationError(`${literal.value} is not a valid date-time`, position);
     return kintoneString(new Date(time).toISOString().replace(/\.\d{3}Z$/, "Z"));
   }
-  if (type === "TIME") {
+  if (value === "time") {
     if (literal.kind !== "string" || !/^([01]\d|2[0-3]):[0-5]\d$/.test(literal.value))
       throw wrong("a time of day as 'HH:MM' (00:00 to 23:59)");
     return kintoneString(literal.value);
@@ -168,10 +148,8 @@ function valueFor(info: PropertyInfo, literal: Literal, position: number): strin
     }
     return kintoneString(literal.value, position);
   }
-  if (
-    literal.kind === "number" &&
-    (type === "SINGLE_LINE_TEXT" || type === "LINK" || type === "RECORD_NUMBER")
-  )
+  // A number compared with a text field is the text of its digits (a product code such as 1234).
+  if (literal.kind === "number" && value === "text" && FIELD_KINDS[info.kind].query.includes("like"))
     return kintoneString(literal.value);
   throw wrong("a string in single quotes");
 }
@@ -193,15 +171,19 @@ type Condition = Exclude<FilterNode, { kind: "and" | "or" | "not" }>;
 
 /** Types whose emptiness Kintone can test, and how (kintone-api.md §4.2). */
 function emptinessTest(info: PropertyInfo, negated: boolean, position: number): string {
-  const type = domainType(info);
-  if (type === "MULTI_LINE_TEXT" || type === "FILE")
-    return `${info.code} ${negated ? "is not empty" : "is empty"}`;
-  if (type === "SINGLE_LINE_TEXT" || type === "LINK") return `${info.code} ${negated ? "!=" : "="} ""`;
-  if (CHOICE_TYPES.has(type) && type !== "STATUS") return `${info.code} ${negated ? "not in" : "in"} ("")`;
-  throw new FilterTranslationError(
-    `${info.name} cannot be tested for null: Kintone has no emptiness test for ${type.toLowerCase().replace(/_/g, " ")} fields`,
-    position,
-  );
+  switch (FIELD_KINDS[info.kind].emptiness) {
+    case "is empty":
+      return `${info.code} ${negated ? "is not empty" : "is empty"}`;
+    case "equals-empty-string":
+      return `${info.code} ${negated ? "!=" : "="} ""`;
+    case "in-empty":
+      return `${info.code} ${negated ? "not in" : "in"} ("")`;
+    default:
+      throw new FilterTranslationError(
+        `${info.name} cannot be tested for null: Kintone has no emptiness test for ${info.type.toLowerCase().replace(/_/g, " ")} fields`,
+        position,
+      );
+  }
 }
 
 const ORDERING = new Set(["gt", "ge", "lt", "le"]);
@@ -209,7 +191,7 @@ const ORDERING = new Set(["gt", "ge", "lt", "le"]);
 function translateCondition(node: Condition, negated: boolean, properties: PropertyMap): string {
   const info = resolveProperty(node.property, properties, node.position);
   const cap = capability(info);
-  const type = domainType(info);
+  const membership = matchesByMembership(info.kind, info.inTable === true);
   const refuse = (what: string) =>
     new FilterTranslationError(
       `${info.name} cannot be filtered with ${what}${cap.filter.length > 0 ? `: it takes ${cap.filter.map((op) => (op === "null" ? "eq null" : op === "contains" ? "contains()" : op)).join(", ")}` : ": it cannot be filtered"}`,
@@ -237,8 +219,7 @@ function translateCondition(node: Condition, negated: boolean, properties: Prope
       return `${info.code} ${negated ? "not like" : "like"} ${kintoneString(node.value, node.position)}`;
     }
     case "in": {
-      const membership = CHOICE_TYPES.has(type) || ENTITY_TYPES.has(type) || info.inTable === true;
-      if (!cap.filter.includes("in") && !(membership && cap.filter.includes("eq"))) throw refuse("in");
+      if (!cap.filter.includes("in")) throw refuse("in");
       const values = node.values.map((value) => valueFor(info, value, node.position));
       return `${info.code} ${negated ? "not in" : "in"} (${values.join(", ")})`;
     }
@@ -250,11 +231,15 @@ function translateCondition(node: Condition, negated: boolean, properties: Prope
             `null can only be compared with eq or ne (${info.name})`,
             node.position,
           );
+        if (!cap.filter.includes("null") && info.inTable === true)
+          throw new FilterTranslationError(
+            `${info.name} cannot be tested for null: it is a table column, which matches when any row does, and a table with no rows matches nothing`,
+            node.position,
+          );
         return emptinessTest(info, op === "ne", node.position);
       }
       if (op === "eq" || op === "ne") {
         // Choice, user and table fields take in / not in rather than = / != in Kintone.
-        const membership = CHOICE_TYPES.has(type) || ENTITY_TYPES.has(type) || info.inTable === true;
         if (membership) {
           if (!cap.filter.includes("in") && !cap.filter.includes("eq")) throw refuse(op);
           return `${info.code} ${op === "eq" ? "in" : "not in"} (${valueFor(info, node.value, node.position)})`;

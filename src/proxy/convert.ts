@@ -1,13 +1,10 @@
+import { FIELD_KINDS } from "../kintone/field-types.js";
 import type { PropertyInfo, PropertyMap } from "../odata/translate-filter.js";
 import { isCalendarDate, isCalendarDateTime } from "../util/calendar.js";
 import { type ErrorDetail, ProxyError } from "./errors.js";
 
 type KintoneField = { type?: string; value: unknown };
 type KintoneRecord = Record<string, KintoneField | undefined>;
-
-const ENTITY_LIST = new Set(["USER_SELECT", "ORGANIZATION_SELECT", "GROUP_SELECT", "STATUS_ASSIGNEE"]);
-const STRING_LIST = new Set(["CHECK_BOX", "MULTI_SELECT", "CATEGORY"]);
-const NULLABLE_TEXT = new Set(["DATE", "TIME", "DROP_DOWN", "DATETIME", "CREATED_TIME", "UPDATED_TIME"]);
 
 function numberOrNull(value: unknown): number | null {
   if (value === "" || value === null || value === undefined) return null;
@@ -36,20 +33,20 @@ const file = (item: unknown) => {
 
 /** How one property's Kintone value becomes the API's (numbers as numbers, empties as null, entities as objects). */
 function readerOf(info: PropertyInfo): (value: unknown) => unknown {
-  switch (info.type) {
-    case "__ID__":
-    case "__REVISION__":
-    case "__ROW_ID__":
-    case "NUMBER":
+  const facts = FIELD_KINDS[info.kind];
+  switch (facts.value) {
+    case "number":
       return numberOrNull;
-    case "CALC":
-      return info.valueType === "number" ? numberOrNull : nullableText;
-    case "CREATOR":
-    case "MODIFIER":
+    case "entity":
       return entity;
-    case "FILE":
+    case "entities":
+      return (value) => list(value).map(entity);
+    case "choices":
+    case "labels":
+      return (value) => list(value).map(String);
+    case "files":
       return (value) => list(value).map(file);
-    case "SUBTABLE": {
+    case "table": {
       const rows = info.rows ?? new Map<string, PropertyInfo>();
       return (value) =>
         list(value).map((row) => {
@@ -58,10 +55,7 @@ function readerOf(info: PropertyInfo): (value: unknown) => unknown {
         });
     }
     default:
-      if (ENTITY_LIST.has(info.type)) return (value) => list(value).map(entity);
-      if (STRING_LIST.has(info.type)) return (value) => list(value).map(String);
-      if (NULLABLE_TEXT.has(info.type)) return nullableText;
-      return text;
+      return facts.nullWhenEmpty ? nullableText : text;
   }
 }
 
@@ -73,7 +67,7 @@ function planOf(properties: PropertyMap): Plan {
   let plan = plans.get(properties);
   if (plan === undefined) {
     plan = [...properties.values()]
-      .filter((info) => info.type !== "__ROW_ID__")
+      .filter((info) => info.kind !== "__ROW_ID__")
       .map((info) => ({ name: info.name, code: info.code, read: readerOf(info) }));
     plans.set(properties, plan);
   }
@@ -134,38 +128,35 @@ function toKintoneValue(info: PropertyInfo, value: unknown, target: string, deta
     });
     return undefined;
   };
-  switch (info.type) {
-    case "NUMBER":
+  switch (FIELD_KINDS[info.kind].value) {
+    case "number":
       if (value === null) return "";
       if (typeof value === "string" && DECIMAL.test(value)) return value;
       if (typeof value !== "number" || !Number.isFinite(value))
         return invalid('a number (or a decimal string such as "1234.5")');
       return plainDecimal(value);
-    case "DATE":
+    case "date":
       if (value === null) return "";
       if (typeof value !== "string" || !DATE.test(value) || !isCalendarDate(value))
         return invalid("a date of the calendar as YYYY-MM-DD");
       return value;
-    case "DATETIME":
+    case "datetime":
       if (value === null) return "";
       if (typeof value !== "string" || !isCalendarDateTime(value) || Number.isNaN(Date.parse(value))) {
         return invalid("a date-time of the calendar with a time zone, as 2024-01-31T09:00:00Z");
       }
       return value;
-    case "TIME":
+    case "time":
       if (value === null) return "";
       if (typeof value !== "string" || !/^([01]\d|2[0-3]):[0-5]\d$/.test(value))
         return invalid("a time as HH:MM");
       return value;
-    case "CHECK_BOX":
-    case "MULTI_SELECT":
+    case "choices":
       if (value === null) return [];
       if (!Array.isArray(value) || !value.every((item) => typeof item === "string"))
         return invalid("an array of strings");
       return value;
-    case "USER_SELECT":
-    case "ORGANIZATION_SELECT":
-    case "GROUP_SELECT":
+    case "entities":
       if (value === null) return [];
       if (
         !Array.isArray(value) ||
@@ -174,7 +165,7 @@ function toKintoneValue(info: PropertyInfo, value: unknown, target: string, deta
         return invalid("an array of objects with a code");
       }
       return value.map((item) => ({ code: (item as { code: string }).code }));
-    case "FILE":
+    case "files":
       if (value === null) return [];
       if (
         !Array.isArray(value) ||
@@ -183,7 +174,7 @@ function toKintoneValue(info: PropertyInfo, value: unknown, target: string, deta
         return invalid("an array of objects with a fileKey");
       }
       return value.map((item) => ({ fileKey: (item as { fileKey: string }).fileKey }));
-    case "SUBTABLE": {
+    case "table": {
       if (value === null) return [];
       if (!Array.isArray(value)) return invalid("an array of rows");
       return value.map((row, index) => {
@@ -237,7 +228,7 @@ function convertFields(
       });
       continue;
     }
-    if (info.readOnly || info.type === "__ROW_ID__") {
+    if (info.readOnly || info.kind === "__ROW_ID__") {
       details.push({
         code: "ReadOnlyProperty",
         target,

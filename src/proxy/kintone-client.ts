@@ -4,6 +4,7 @@ import { Agent, type Dispatcher, EnvHttpProxyAgent } from "undici";
 import { UsageError } from "../errors.js";
 import type { ConnectionOptions } from "../kintone/connection.js";
 import { DEFAULT_TIMEOUT_MS } from "../kintone/connection.js";
+import { classifyKintoneAnswer, isRetryable } from "../kintone/failures.js";
 
 /**
  * The proxy's own path to Kintone's record API: a handful of calls over one keep-alive connection pool (undici),
@@ -82,8 +83,7 @@ export class CallAbortedError extends Error {
 /** Whether a failed read may be tried again: throttling, 5xx and dropped connections. */
 export function isTransientKintoneFailure(error: unknown): boolean {
   // GAIA_TM12 (all 10 cursors of the domain in use) is a 429 too, but waiting seconds will not free a cursor.
-  if (error instanceof KintoneApiError)
-    return (error.status === 429 && error.code !== "GAIA_TM12") || error.status >= 500;
+  if (error instanceof KintoneApiError) return isRetryable(classifyKintoneAnswer(error.status, error.code));
   if (error instanceof KintoneBadResponseError)
     return error.status >= 500 && error.redirectHost === undefined;
   return error instanceof KintoneNetworkError;

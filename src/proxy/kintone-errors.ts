@@ -1,3 +1,4 @@
+import { classifyKintoneAnswer } from "../kintone/failures.js";
 import type { PropertyInfo, PropertyMap } from "../odata/translate-filter.js";
 import { type ErrorDetail, ProxyError } from "./errors.js";
 import {
@@ -6,16 +7,6 @@ import {
   KintoneBadResponseError,
   KintoneNetworkError,
 } from "./kintone-client.js";
-
-const AUTH_CODES = new Set([
-  "CB_WA01",
-  "CB_AU01",
-  "GAIA_IA02",
-  "GAIA_NO01",
-  "CB_NO02",
-  "CB_OA01",
-  "GAIA_DA03",
-]);
 
 /** Our property path for a Kintone error key: "record.Company_name.value" → "companyName", rows → "lineItems[0].product". */
 function targetOf(key: string, properties: PropertyMap): string {
@@ -46,76 +37,81 @@ export function mapKintoneError(error: unknown, properties: PropertyMap): ProxyE
     const retryAfter = (fallback: number) => ({
       headers: { "retry-after": String(Math.max(1, Math.ceil(error.retryAfterSeconds ?? fallback))) },
     });
-    if (error.code === "Unavailable")
-      return new ProxyError(
-        503,
-        "KintoneUnavailable",
-        "Kintone answered HTTP 503 without an API answer (maintenance?); retry later.",
-        retryAfter(30),
-      );
-    if (error.code === "Throttled" || error.code === "GAIA_TO04") {
-      return new ProxyError(
-        429,
-        "KintoneBusy",
-        "Kintone is handling too many requests at once; retry shortly.",
-        retryAfter(2),
-      );
-    }
-    if (error.code === "GAIA_TM12") {
-      return new ProxyError(
-        503,
-        "ProxyBusy",
-        "Kintone's cursors for deep listings are all in use (10 per domain); retry shortly.",
-        retryAfter(30),
-      );
-    }
-    if (error.code === "CB_VA01" && error.errors && typeof error.errors === "object") {
-      const details: ErrorDetail[] = Object.entries(
-        error.errors as Record<string, { messages?: string[] }>,
-      ).map(([key, value]) => ({
-        code: "InvalidValue",
-        target: targetOf(key, properties),
-        message: (Array.isArray(value?.messages) ? value.messages : []).map(String).join(" "),
-      }));
-      return new ProxyError(
-        400,
-        "ValidationFailed",
-        `Kintone refused the record: ${details.map((d) => `${d.target}: ${d.message}`).join("; ")}`.slice(
-          0,
-          1000,
-        ),
-        { details },
-      );
-    }
-    if (error.code === "GAIA_RE01") return new ProxyError(404, "NotFound", "No record with this ID.");
-    if (error.code === "GAIA_CO02")
-      return new ProxyError(
-        409,
-        "Conflict",
-        "The record changed since the given revision: read it again and retry with its current revision.",
-      );
-    if (error.code === "GAIA_LO04")
-      return new ProxyError(
-        400,
-        "LookupNotFound",
-        `A lookup value matches no record of the related app: ${text}`,
-      );
-    if (AUTH_CODES.has(error.code)) {
-      return new ProxyError(
-        502,
-        "KintoneAuthFailed",
-        `Kintone refused the proxy's credentials (${error.code}); the proxy's operator must fix its Kintone settings.`,
-      );
-    }
-    if (error.code === "GAIA_AP01") {
-      return new ProxyError(
-        502,
-        "KintoneAppNotFound",
-        "The Kintone app behind this operation does not exist (GAIA_AP01); the proxy's operator must regenerate the spec.",
-      );
-    }
-    if (error.code.startsWith("GAIA_IQ") || error.code.startsWith("GAIA_QU") || error.code === "GAIA_IR02") {
-      return new ProxyError(400, "InvalidQuery", `Kintone refused the query: ${text}`);
+    switch (classifyKintoneAnswer(error.status, error.code)) {
+      case "unavailable":
+        if (error.status !== 503)
+          return new ProxyError(502, "KintoneError", `Kintone answered with an error (${error.code}).`);
+        return new ProxyError(
+          503,
+          "KintoneUnavailable",
+          "Kintone answered HTTP 503 without an API answer (maintenance?); retry later.",
+          retryAfter(30),
+        );
+      case "throttled":
+        return new ProxyError(
+          429,
+          "KintoneBusy",
+          "Kintone is handling too many requests at once; retry shortly.",
+          retryAfter(2),
+        );
+      case "cursor-limit":
+        return new ProxyError(
+          503,
+          "ProxyBusy",
+          "Kintone's cursors for deep listings are all in use (10 per domain); retry shortly.",
+          retryAfter(30),
+        );
+      case "validation": {
+        if (!error.errors || typeof error.errors !== "object") break;
+        const details: ErrorDetail[] = Object.entries(
+          error.errors as Record<string, { messages?: string[] }>,
+        ).map(([key, value]) => ({
+          code: "InvalidValue",
+          target: targetOf(key, properties),
+          message: (Array.isArray(value?.messages) ? value.messages : []).map(String).join(" "),
+        }));
+        return new ProxyError(
+          400,
+          "ValidationFailed",
+          `Kintone refused the record: ${details.map((d) => `${d.target}: ${d.message}`).join("; ")}`.slice(
+            0,
+            1000,
+          ),
+          { details },
+        );
+      }
+      case "record-not-found":
+        return new ProxyError(404, "NotFound", "No record with this ID.");
+      case "conflict":
+        return new ProxyError(
+          409,
+          "Conflict",
+          "The record changed since the given revision: read it again and retry with its current revision.",
+        );
+      case "lookup-not-found":
+        return new ProxyError(
+          400,
+          "LookupNotFound",
+          `A lookup value matches no record of the related app: ${text}`,
+        );
+      case "credentials":
+      case "permission":
+        return new ProxyError(
+          502,
+          "KintoneAuthFailed",
+          `Kintone refused the proxy's credentials (${error.code}); the proxy's operator must fix its Kintone settings.`,
+        );
+      case "app-not-found":
+      case "guest-space":
+        return new ProxyError(
+          502,
+          "KintoneAppNotFound",
+          `The Kintone app behind this operation cannot be reached (${error.code}); the proxy's operator must regenerate the spec.`,
+        );
+      case "query":
+        return new ProxyError(400, "InvalidQuery", `Kintone refused the query: ${text}`);
+      default:
+        break;
     }
     if (error.status >= 400 && error.status < 500)
       return new ProxyError(400, "KintoneRejected", `Kintone refused the request (${error.code}): ${text}`);

@@ -1,5 +1,11 @@
 import { UsageError } from "../errors.js";
 import { CLEAR_FIELDS, OPERATIONS, type Operation } from "../generate/build-document.js";
+import {
+  kindOfProperty,
+  readFieldExtensions,
+  readOperationExtensions,
+  refName,
+} from "../generate/x-kintone.js";
 import { unsafeFieldCode } from "../kintone/field-code.js";
 import type { PropertyInfo, PropertyMap } from "../odata/translate-filter.js";
 
@@ -33,13 +39,6 @@ function isObject(value: unknown): value is Json {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-function refName(schema: unknown): string | undefined {
-  if (!isObject(schema) || typeof schema.$ref !== "string") return undefined;
-  return schema.$ref.startsWith("#/components/schemas/")
-    ? schema.$ref.slice("#/components/schemas/".length)
-    : undefined;
-}
-
 function jsonSchemaOf(content: unknown): unknown {
   return isObject(content) && isObject(content["application/json"])
     ? content["application/json"].schema
@@ -47,35 +46,56 @@ function jsonSchemaOf(content: unknown): unknown {
 }
 
 /** Reads the properties of an object schema into PropertyInfo, following row schemas of tables. */
-function propertiesOf(schema: Json, schemas: Json, inTable: boolean): Map<string, PropertyInfo> {
+function propertiesOf(
+  schema: Json,
+  schemas: Json,
+  inTable: boolean,
+  source: string,
+): Map<string, PropertyInfo> {
   const result = new Map<string, PropertyInfo>();
   const props = isObject(schema.properties) ? schema.properties : {};
   for (const [name, raw] of Object.entries(props)) {
     if (!isObject(raw)) continue;
-    const code = raw["x-kintone-field-code"];
-    const type = raw["x-kintone-field-type"];
-    const unsafe = typeof code === "string" ? unsafeFieldCode(code) : undefined;
+    let field: ReturnType<typeof readFieldExtensions>;
+    try {
+      field = readFieldExtensions(raw);
+    } catch (error) {
+      throw new UsageError(`${source}: property ${name}: ${(error as Error).message}; regenerate the spec.`);
+    }
+    const unsafe = field !== undefined ? unsafeFieldCode(field.code) : undefined;
     if (unsafe !== undefined) {
       throw new UsageError(
-        `the spec gives property ${name} the field code ${JSON.stringify(code)}, which ${unsafe} and cannot be a Kintone field code: regenerate the spec.`,
+        `the spec gives property ${name} the field code ${JSON.stringify(field?.code)}, which ${unsafe} and cannot be a Kintone field code: regenerate the spec.`,
       );
     }
-    if (typeof code !== "string" || typeof type !== "string") {
+    if (field === undefined) {
       if (inTable && name === "id")
-        result.set(name, { name, code: "id", type: "__ROW_ID__", readOnly: true, inTable });
+        result.set(name, {
+          name,
+          code: "id",
+          type: "__ROW_ID__",
+          kind: "__ROW_ID__",
+          readOnly: true,
+          inTable,
+        });
       continue;
     }
-    const info: PropertyInfo = { name, code, type, readOnly: raw.readOnly === true };
+    const { code, type } = field;
+    const info: PropertyInfo = {
+      name,
+      code,
+      type,
+      kind: kindOfProperty(type, raw),
+      readOnly: raw.readOnly === true,
+    };
     if (inTable) info.inTable = true;
-    if (raw.type === "number" || raw.type === "string") info.valueType = raw.type;
-    if (typeof raw.format === "string") info.format = raw.format;
     const items = isObject(raw.items) ? raw.items : undefined;
     const options = Array.isArray(raw.enum) ? raw.enum : Array.isArray(items?.enum) ? items.enum : undefined;
     if (options !== undefined) info.options = options.map(String);
     if (type === "SUBTABLE") {
       const row = refName(items);
       const rowSchema = row !== undefined ? schemas[row] : undefined;
-      if (isObject(rowSchema)) info.rows = propertiesOf(rowSchema, schemas, true);
+      if (isObject(rowSchema)) info.rows = propertiesOf(rowSchema, schemas, true, source);
     }
     result.set(name, info);
   }
@@ -98,31 +118,20 @@ export function readSpecModel(doc: unknown, source: string): SpecModel {
     if (!isObject(item)) continue;
     for (const [method, operation] of Object.entries(item)) {
       if (!isObject(operation)) continue;
-      const appId = operation["x-kintone-app-id"];
-      const kind = operation["x-kintone-operation"];
-      if (
-        typeof appId !== "string" ||
-        typeof kind !== "string" ||
-        !(OPERATIONS as readonly string[]).includes(kind)
-      )
-        continue;
+      let ref: ReturnType<typeof readOperationExtensions>;
+      try {
+        ref = readOperationExtensions(operation);
+      } catch (error) {
+        throw new UsageError(`${source}: ${(error as Error).message} in ${path}: regenerate the spec.`);
+      }
+      if (ref === undefined || !(OPERATIONS as readonly string[]).includes(ref.operation)) continue;
+      const { appId, operation: kind } = ref;
       let resource = byApp.get(appId);
       if (resource === undefined) {
         resource = { appId, operations: new Map(), properties: new Map(), required: new Set(), singular: "" };
         byApp.set(appId, resource);
       }
-      const guest = operation["x-kintone-guest-space-id"];
-      if (guest !== undefined) {
-        if (typeof guest !== "string" || !/^[1-9][0-9]{0,18}$/.test(guest))
-          throw new UsageError(
-            `${source}: x-kintone-guest-space-id of ${path} must be a space id (digits only): regenerate the spec.`,
-          );
-        resource.guestSpaceId = guest;
-      }
-      if (!/^[1-9][0-9]{0,18}$/.test(appId))
-        throw new UsageError(
-          `${source}: x-kintone-app-id of ${path} must be an app id (digits only): regenerate the spec.`,
-        );
+      if (ref.guestSpaceId !== undefined) resource.guestSpaceId = ref.guestSpaceId;
       resource.operations.set(kind as Operation, {
         method: method.toUpperCase(),
         path,
@@ -140,7 +149,7 @@ export function readSpecModel(doc: unknown, source: string): SpecModel {
             : undefined;
       }
       if (recordName !== undefined && isObject(schemas[recordName]) && resource.properties.size === 0) {
-        resource.properties = propertiesOf(schemas[recordName] as Json, schemas, false);
+        resource.properties = propertiesOf(schemas[recordName] as Json, schemas, false, source);
         resource.singular = recordName;
       }
       const body = isObject(operation.requestBody)

@@ -22,9 +22,12 @@ export function indexFields(fields: FormFields): Map<string, FieldInfo> {
     if (options !== undefined) info.options = Object.keys(options);
     index.set(field.code, info);
   };
-  for (const field of Object.values(fields.properties)) {
-    add(field);
-    if (field.type === "SUBTABLE") for (const inner of Object.values(field.fields)) add(inner, field.code);
-  }
+  // Kintone keeps field codes unique across an app, tables included; a snapshot that breaks this (one fixture does)
+  // resolves a shared code to the top-level field.
+  const top = Object.values(fields.properties);
+  for (const field of top) add(field);
+  for (const field of top)
+    if (field.type === "SUBTABLE")
+      for (const inner of Object.values(field.fields)) if (!index.has(inner.code)) add(inner, field.code);
   return index;
 }

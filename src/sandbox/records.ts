@@ -1,4 +1,11 @@
 import type { KintoneFormFieldProperty } from "@kintone/rest-api-client";
+import {
+  FIELD_KINDS,
+  type FieldKindFacts,
+  isAutoCalculatedText,
+  isFieldKind,
+  lookupTargets,
+} from "../kintone/field-types.js";
 import type { FieldProperty, SubtableFieldProperty } from "../kintone/types.js";
 import { evaluateFormula, formatNumber } from "./calc.js";
 import { invalidInput, KintoneApiError } from "./errors.js";
@@ -20,9 +27,10 @@ export type WriteContext = {
 type Input = Record<string, { value?: unknown } | undefined>;
 type Errors = Record<string, string[]>;
 
-const ENTITY_TYPES = new Set(["USER_SELECT", "ORGANIZATION_SELECT", "GROUP_SELECT"]);
-const UNIQUE_TYPES = new Set(["SINGLE_LINE_TEXT", "NUMBER", "LINK", "DATE", "DATETIME"]);
-const SYSTEM_SETTABLE_ON_ADD = new Set(["CREATOR", "MODIFIER", "CREATED_TIME", "UPDATED_TIME"]);
+/** The facts of a Kintone type (src/kintone/field-types.ts); undefined for types the registry does not know. */
+function factsOfType(type: string): FieldKindFacts | undefined {
+  return isFieldKind(type) ? FIELD_KINDS[type] : undefined;
+}
 
 function addError(errors: Errors, key: string, message: string): void {
   errors[key] = [...(errors[key] ?? []), message];
@@ -40,55 +48,16 @@ function isLookup(field: FieldProperty | SubtableFieldProperty): field is Kinton
   );
 }
 
-/** Codes a lookup fills in: not writable. */
-function lookupTargets(fields: Iterable<FieldProperty | SubtableFieldProperty>): Set<string> {
-  const targets = new Set<string>();
-  for (const field of fields)
-    if (isLookup(field)) for (const m of field.lookup.fieldMappings ?? []) targets.add(m.field);
-  return targets;
-}
-
+/** Whether a write may set the field (admins may set CREATOR, MODIFIER, CREATED_TIME and UPDATED_TIME on add). */
 function isWritable(field: FieldProperty | SubtableFieldProperty, targets: ReadonlySet<string>): boolean {
-  if (targets.has(field.code)) return false;
-  switch (field.type) {
-    case "CALC":
-    case "RECORD_NUMBER":
-    case "STATUS":
-    case "STATUS_ASSIGNEE":
-    case "CATEGORY":
-    case "GROUP":
-    case "REFERENCE_TABLE":
-      return false;
-    case "SINGLE_LINE_TEXT":
-      return !(
-        typeof (field as { expression?: string }).expression === "string" &&
-        (field as { expression: string }).expression !== ""
-      );
-    default:
-      return true;
-  }
+  const writable = factsOfType(field.type)?.writable ?? "no";
+  return writable !== "no" && !targets.has(field.code) && !isAutoCalculatedText(field);
 }
 
 /** The empty value of a type, as GET returns it (kintone-api.md §2). */
 export function emptyValue(type: string): unknown {
-  switch (type) {
-    case "DROP_DOWN":
-    case "DATE":
-    case "TIME":
-      return null;
-    case "CHECK_BOX":
-    case "MULTI_SELECT":
-    case "FILE":
-    case "USER_SELECT":
-    case "ORGANIZATION_SELECT":
-    case "GROUP_SELECT":
-    case "SUBTABLE":
-    case "STATUS_ASSIGNEE":
-    case "CATEGORY":
-      return [];
-    default:
-      return "";
-  }
+  const empty = factsOfType(type)?.empty ?? "";
+  return Array.isArray(empty) ? [] : empty;
 }
 
 function isEmpty(value: unknown): boolean {
@@ -268,7 +237,7 @@ function defaultOf(field: FieldProperty | SubtableFieldProperty, ctx: WriteConte
     if (field.type === "DATETIME") return kintoneDateTime(ctx.now);
   }
   const value = f.defaultValue;
-  if (ENTITY_TYPES.has(field.type) && Array.isArray(value)) {
+  if (factsOfType(field.type)?.value === "entities" && Array.isArray(value)) {
     return value
       .map((entity: { code: string; type: string }) =>
         entity.type === "FUNCTION" && entity.code === "LOGINUSER()"
@@ -296,11 +265,11 @@ function checkConstraints(
     minValue?: string;
     maxValue?: string;
   };
-  if (f.required === true && field.type !== "RADIO_BUTTON" && field.type !== "CALC" && isEmpty(value)) {
+  if (f.required === true && factsOfType(field.type)?.requiredEnforced === true && isEmpty(value)) {
     const suffix =
       field.type === "CHECK_BOX" || field.type === "MULTI_SELECT" || field.type === "FILE"
         ? "values"
-        : ENTITY_TYPES.has(field.type)
+        : factsOfType(field.type)?.value === "entities"
           ? "values.value"
           : "value";
     addError(errors, `${key}.${suffix}`, "Required.");
@@ -466,7 +435,7 @@ function checkUnique(
   errors: Errors,
 ): void {
   for (const field of Object.values(app.fields.properties)) {
-    if (!UNIQUE_TYPES.has(field.type) || (field as { unique?: boolean }).unique !== true) continue;
+    if (factsOfType(field.type)?.unique !== true || (field as { unique?: boolean }).unique !== true) continue;
     const value = values[field.code]?.value;
     if (isEmpty(value)) continue;
     for (const [id, record] of records) {
@@ -494,7 +463,7 @@ function writeFields(
     const given = input[field.code];
     if (given === undefined || typeof given !== "object" || given === null) continue;
     const settable =
-      isWritable(field, targets) && (mode === "add" || !SYSTEM_SETTABLE_ON_ADD.has(field.type));
+      isWritable(field, targets) && (mode === "add" || factsOfType(field.type)?.writable === "yes");
     if (!settable) continue;
     const key = `${prefix}.${field.code}`;
     if (field.type === "SUBTABLE") {
@@ -631,7 +600,7 @@ export function buildUpdatedRecord(
 export function updateKeyField(app: SandboxApp, field: unknown, prefix: string): FieldInfo {
   const info = typeof field === "string" ? app.index.get(field) : undefined;
   const unique = (info?.property as { unique?: boolean } | undefined)?.unique === true;
-  if (info === undefined || info.table !== undefined || !UNIQUE_TYPES.has(info.type) || !unique) {
+  if (info === undefined || info.table !== undefined || factsOfType(info.type)?.unique !== true || !unique) {
     throw invalidInput({
       [`${prefix}updateKey.field`]: ["Specify a field that prohibits duplicate values."],
     });

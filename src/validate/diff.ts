@@ -1,3 +1,4 @@
+import { X_FIELD_CODE } from "../generate/x-kintone.js";
 import { escapePointer, HTTP_METHODS, isObject, pointerOf } from "./context.js";
 import type { JsonObject } from "./types.js";
 
@@ -172,13 +173,12 @@ function compareProperties(
   const afterByLower = new Map(Object.keys(after).map((key) => [key.toLowerCase(), key]));
   const afterByCode = new Map<string, string>();
   for (const [key, value] of Object.entries(after)) {
-    if (isObject(value) && typeof value["x-kintone-field-code"] === "string")
-      afterByCode.set(value["x-kintone-field-code"], key);
+    if (isObject(value) && typeof value[X_FIELD_CODE] === "string") afterByCode.set(value[X_FIELD_CODE], key);
   }
   const matched = new Set<string>();
   for (const [property, oldValue] of Object.entries(before)) {
     let next = afterByLower.get(property.toLowerCase());
-    const code = isObject(oldValue) ? oldValue["x-kintone-field-code"] : undefined;
+    const code = isObject(oldValue) ? oldValue[X_FIELD_CODE] : undefined;
     if (next === undefined && typeof code === "string" && afterByCode.has(code)) {
       next = afterByCode.get(code) as string;
       matched.add(next);

@@ -1,8 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { CAPABILITIES } from "../../src/generate/capabilities.js";
 import { collectLookupTargets, mapField } from "../../src/generate/map-field.js";
+import { capabilityOf } from "../../src/kintone/field-types.js";
 import { normalizeFormFields } from "../../src/kintone/normalize.js";
 import type { FieldProperty } from "../../src/kintone/types.js";
 import { FIXTURES } from "../helpers/cli.js";
@@ -49,7 +49,7 @@ describe("mapField: one case per Kintone field type (java-client fixture)", () =
     expect(mapped?.type).toBe(type);
     expect(mapped?.schema).toMatchObject(schema);
     expect(mapped?.writable).toBe(writable);
-    expect(mapped?.capability).toEqual(CAPABILITIES[type as keyof typeof CAPABILITIES]);
+    expect(mapped?.capability).toEqual(capabilityOf(type as never, false));
   });
 
   it.each(["reference_table", "group"])("leaves %s out of records", (code) => {

@@ -14,6 +14,7 @@ import { UsageError } from "../../errors.js";
 import { OPERATIONS, type Operation, type PinnedNames } from "../../generate/build-document.js";
 import { generateSpec, serializeChunks, serializedLength } from "../../generate/generate.js";
 import { readPinnedNames } from "../../generate/pinned.js";
+import { schemaAppId } from "../../generate/x-kintone.js";
 import type { ConnectionOptions } from "../../kintone/connection.js";
 import { SnapshotMetadataSource } from "../../kintone/snapshot-source.js";
 import type { MetadataSource } from "../../kintone/types.js";
@@ -340,8 +341,8 @@ function takenNames(
 ): Set<string> {
   const taken = new Set<string>();
   for (const schema of Object.values(document.components?.schemas ?? {})) {
-    const s = schema as { "x-kintone-app-id"?: string; properties?: Record<string, unknown> };
-    if (s["x-kintone-app-id"] === appId)
+    const s = schema as Record<string, unknown> & { properties?: Record<string, unknown> };
+    if (schemaAppId(s) === appId)
       for (const name of Object.keys(s.properties ?? {})) taken.add(name.toLowerCase());
   }
   return taken;

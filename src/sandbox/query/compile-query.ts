@@ -1,3 +1,4 @@
+import { FIELD_KINDS, isFieldKind, type QueryOperator } from "../../kintone/field-types.js";
 import { KintoneApiError } from "../errors.js";
 import type { FieldInfo } from "../fields.js";
 import type { StoredRecord } from "../store.js";
@@ -10,72 +11,17 @@ export type QueryEnv = QueryClock & {
   user: string;
 };
 
-type Op =
-  | "="
-  | "!="
-  | ">"
-  | "<"
-  | ">="
-  | "<="
-  | "in"
-  | "not in"
-  | "like"
-  | "not like"
-  | "is empty"
-  | "is not empty";
+type Op = QueryOperator;
 
-const NUMERIC: readonly Op[] = ["=", "!=", "<", ">", "<=", ">=", "in", "not in"];
-const TEMPORAL: readonly Op[] = ["=", "!=", "<", ">", "<=", ">="];
-const CHOICE: readonly Op[] = ["in", "not in"];
+/** Operators per field type (kintone-api.md §4.2), from the field-type registry; $id and CALC are numeric. */
+function allowedOps(type: string): readonly Op[] | undefined {
+  return isFieldKind(type) ? FIELD_KINDS[type].query : undefined;
+}
 
-/** Operators per field type (kintone-api.md §4.2). */
-const ALLOWED_OPS: Record<string, readonly Op[]> = {
-  __ID__: NUMERIC,
-  RECORD_NUMBER: NUMERIC,
-  NUMBER: NUMERIC,
-  CALC: NUMERIC,
-  CREATED_TIME: TEMPORAL,
-  UPDATED_TIME: TEMPORAL,
-  DATE: TEMPORAL,
-  TIME: TEMPORAL,
-  DATETIME: TEMPORAL,
-  SINGLE_LINE_TEXT: ["=", "!=", "in", "not in", "like", "not like"],
-  LINK: ["=", "!=", "in", "not in", "like", "not like"],
-  MULTI_LINE_TEXT: ["like", "not like", "is empty", "is not empty"],
-  RICH_TEXT: ["like", "not like"],
-  FILE: ["like", "not like", "is empty", "is not empty"],
-  CHECK_BOX: CHOICE,
-  RADIO_BUTTON: CHOICE,
-  DROP_DOWN: CHOICE,
-  MULTI_SELECT: CHOICE,
-  CREATOR: CHOICE,
-  MODIFIER: CHOICE,
-  USER_SELECT: CHOICE,
-  ORGANIZATION_SELECT: CHOICE,
-  GROUP_SELECT: CHOICE,
-  STATUS_ASSIGNEE: CHOICE,
-  STATUS: ["=", "!=", "in", "not in"],
-};
-
-/** Types whose values are sortable (single-valued). */
-const SORTABLE = new Set([
-  "__ID__",
-  "RECORD_NUMBER",
-  "NUMBER",
-  "CALC",
-  "CREATED_TIME",
-  "UPDATED_TIME",
-  "DATE",
-  "TIME",
-  "DATETIME",
-  "SINGLE_LINE_TEXT",
-  "LINK",
-  "RADIO_BUTTON",
-  "DROP_DOWN",
-  "CREATOR",
-  "MODIFIER",
-  "STATUS",
-]);
+/** Whether `order by` takes a type (single-valued types). */
+function sortable(type: string): boolean {
+  return isFieldKind(type) && FIELD_KINDS[type].sortable;
+}
 
 const NEGATIVE: ReadonlySet<Op> = new Set(["!=", "not in", "not like", "is not empty"]);
 
@@ -292,7 +238,7 @@ function compileCondition(
 ): { table?: string; test: RowPredicate; negative: boolean } {
   const info = fieldInfo(env, condition.field);
   const op = opOf(condition);
-  const allowed = ALLOWED_OPS[info.type === "CALC" ? "CALC" : info.type];
+  const allowed = allowedOps(info.type);
   if (allowed === undefined || !allowed.includes(op)) {
     throw new KintoneApiError(
       400,
@@ -451,7 +397,7 @@ function compileSort(keys: readonly SortKey[], env: QueryEnv): (a: StoredRecord,
   const effective = keys.length > 0 ? keys : [{ field: "$id", direction: "desc" as const }];
   const compiled = effective.map((key) => {
     const info = fieldInfo(env, key.field);
-    if (info.table !== undefined || !SORTABLE.has(info.type)) {
+    if (info.table !== undefined || !sortable(info.type)) {
       throw new KintoneApiError(
         400,
         "GAIA_IQ03",
