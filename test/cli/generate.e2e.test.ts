@@ -28,7 +28,7 @@ describe("kintone-openapi generate (built CLI)", () => {
     expect(result.stderr).toMatch(
       /Wrote demo.json: 3 apps \(Customers ← app 1, Deals ← app 2, Inquiries ← app 3\), 15 operations/,
     );
-    expect(result.stderr).toMatch(/Next: kintone-openapi validate demo.json/);
+    expect(result.stderr).toMatch(/Next: (npx )?kintone-openapi validate demo.json/);
     expect(result.stdout).toBe("");
   });
 

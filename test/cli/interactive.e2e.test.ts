@@ -101,7 +101,7 @@ describe("interactive generate in a terminal", () => {
     pty.send(KEYS.enter);
     await pty.expect(/Save these answers/);
     pty.send(KEYS.enter);
-    await pty.expect(/Next: kintone-openapi validate/);
+    await pty.expect(/Next: (npx )?kintone-openapi validate/);
     expect(await pty.exit).toBe(0);
 
     const spec = JSON.parse(await readFile(join(cwd, "kintone-openapi.json"), "utf8"));

@@ -18,7 +18,8 @@ describe("the npm package", { timeout: 240_000 }, () => {
   let sandbox: Sandbox;
   beforeAll(async () => {
     ({ dir, cleanup } = await tempDir());
-    const { stdout } = await run("npm", ["pack", "--json", "--pack-destination", dir], {
+    // npm test has just built dist/; rebuilding it here (prepack) would race the other test files using it.
+    const { stdout } = await run("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", dir], {
       cwd: ROOT,
       maxBuffer: 64 * 1024 * 1024,
     });
@@ -94,6 +95,12 @@ describe("the npm package", { timeout: 240_000 }, () => {
     const validate = await cli(["validate", "kintone-openapi.json"]);
     expect(validate.code).toBe(0);
     expect(validate.stdout).toMatch(/no problems/);
+  });
+
+  it("hints at commands that work in the project that installed it (npx kintone-openapi)", async () => {
+    const env = Object.fromEntries(Object.entries(cleanEnv()).filter(([key]) => !key.startsWith("npm_")));
+    const result = await run(bin, ["generate", "--demo", "-o", "hint.json"], { cwd: join(dir, "app"), env });
+    expect(result.stderr).toMatch(/Next: npx kintone-openapi validate hint\.json, then npx kintone-openapi serve/);
   });
 
   it("serves the spec from the installed package", async () => {

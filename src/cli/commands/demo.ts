@@ -6,6 +6,7 @@ import { OPERATIONS } from "../../generate/build-document.js";
 import { generateSpec } from "../../generate/generate.js";
 import { SnapshotMetadataSource } from "../../kintone/snapshot-source.js";
 import { readBaseSpec, SAMPLE_APPS_DIR } from "../../templates.js";
+import { selfCommand } from "../invocation.js";
 import { createOutput } from "../output.js";
 import { waitForStopSignal } from "../signals.js";
 
@@ -76,7 +77,7 @@ curl -s -X POST ${auth} ${json} -d ${sh(JSON.stringify({ companyName: "Demo Comp
 curl -s -X PATCH ${auth} ${json} -d ${sh(JSON.stringify({ employees: 42 }))} ${sh(`${proxy.url}/customers/1`)}
 curl -s -o /dev/null -w '%{http_code}\\n' -X DELETE ${auth} ${sh(`${proxy.url}/customers/20`)}
 
-Then generate your own spec: kintone-openapi generate. Ctrl-C stops the demo.`);
+Then generate your own spec: ${selfCommand()} generate. Ctrl-C stops the demo.`);
   await waitForStopSignal();
   await proxy.close();
   await sandbox.close();

@@ -23,6 +23,7 @@ import { writeFileAtomic } from "../../util/atomic-write.js";
 import { readChunks } from "../../util/fs.js";
 import { type Change, diffDocuments } from "../../validate/diff.js";
 import { addConnectionOptions, collect } from "../connection-options.js";
+import { selfCommand } from "../invocation.js";
 import { createOutput, type Output } from "../output.js";
 import { printChanges } from "../report.js";
 import { isInteractive } from "../tty.js";
@@ -261,7 +262,7 @@ export async function handleGenerate(
 
   if (flags.check) {
     if (previous === undefined) {
-      output.error(`${shown} does not exist: run "kintone-openapi generate" to create it.`);
+      output.error(`${shown} does not exist: run "${selfCommand()} generate" to create it.`);
       return 1;
     }
     if (previous.text === result.text) {
@@ -275,7 +276,7 @@ export async function handleGenerate(
     } catch {
       output.info(`${shown} is not valid JSON, so its changes cannot be listed.`);
     }
-    output.error(`${shown} is out of date: regenerate it with "kintone-openapi generate".`);
+    output.error(`${shown} is out of date: regenerate it with "${selfCommand()} generate".`);
     printChanges(output, changes, (line) => output.info(line));
     return 1;
   }
@@ -329,7 +330,7 @@ export async function handleGenerate(
     );
   }
   output.info(
-    `Next: kintone-openapi validate ${shown}, then kintone-openapi serve --spec ${shown}, and register it in Salesforce (docs/salesforce.md).`,
+    `Next: ${selfCommand()} validate ${shown}, then ${selfCommand()} serve --spec ${shown}, and register it in Salesforce (docs/salesforce.md).`,
   );
   return 0;
 }

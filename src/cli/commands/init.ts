@@ -6,6 +6,7 @@ import { UsageError } from "../../errors.js";
 import { TEMPLATES_DIR } from "../../templates.js";
 import { writeFileAtomic } from "../../util/atomic-write.js";
 import { exists } from "../../util/fs.js";
+import { selfCommand } from "../invocation.js";
 import { createOutput } from "../output.js";
 
 export const WORKFLOW_PATH = ".github/workflows/kintone-openapi.yml";
@@ -30,7 +31,7 @@ export async function handleInit(
     output.info(`${output.color.green("Wrote")} ${target}`);
   }
   output.info(
-    `Next: set baseUrl and apps in ${DEFAULT_CONFIG_FILE}, export KINTONE_API_TOKEN (or KINTONE_USERNAME/KINTONE_PASSWORD), and run kintone-openapi generate.`,
+    `Next: set baseUrl and apps in ${DEFAULT_CONFIG_FILE}, export KINTONE_API_TOKEN (or KINTONE_USERNAME/KINTONE_PASSWORD), and run ${selfCommand()} generate.`,
   );
   if (flags.ci !== undefined) {
     output.info(

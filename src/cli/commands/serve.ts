@@ -5,6 +5,7 @@ import { type ConnectionFlags, resolveConnection } from "../../config/resolve-op
 import { UsageError } from "../../errors.js";
 import { JsonSyntaxError, readJsonFile } from "../../util/json-file.js";
 import { addConnectionOptions } from "../connection-options.js";
+import { selfCommand } from "../invocation.js";
 import { createOutput } from "../output.js";
 import { waitForStopSignal } from "../signals.js";
 
@@ -68,7 +69,7 @@ export async function handleServe(
     spec = await readJsonFile(specPath);
   } catch (error) {
     if (error instanceof JsonSyntaxError)
-      throw new UsageError(`${error.message}; regenerate it with "kintone-openapi generate".`);
+      throw new UsageError(`${error.message}; regenerate it with "${selfCommand()} generate".`);
     throw new UsageError(
       `cannot read the spec ${flags.spec ?? "kintone-openapi.json"} (${(error as NodeJS.ErrnoException).code ?? "error"}): pass it with --spec.`,
     );

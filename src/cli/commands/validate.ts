@@ -5,6 +5,7 @@ import { type LoadedDocument, loadDocument, UnreadableDocumentError } from "../.
 import { RULES } from "../../validate/rules/index.js";
 import type { Problem, RuleLevel } from "../../validate/types.js";
 import { RULE_IDS, validateDocument } from "../../validate/validate-document.js";
+import { selfCommand } from "../invocation.js";
 import { createOutput, type Output } from "../output.js";
 
 type ValidateFlags = { format?: string; config?: string; listRules?: boolean; json?: boolean };
@@ -32,7 +33,7 @@ export function ruleLevels(
         (known) => known.includes(id.replace(/^sf-/, "")) || id.includes(known.replace(/^sf-/, "")),
       );
       throw new ConfigError(
-        `the config file names an unknown rule "${id}" (/validate/rules/${id})${close.length > 0 ? `: did you mean ${close.join(" or ")}?` : "; run kintone-openapi validate --list-rules to see them."}`,
+        `the config file names an unknown rule "${id}" (/validate/rules/${id})${close.length > 0 ? `: did you mean ${close.join(" or ")}?` : `; run ${selfCommand()} validate --list-rules to see them.`}`,
       );
     }
   }
@@ -107,7 +108,7 @@ export async function handleValidate(
     return 0;
   }
   if (file === undefined)
-    throw new UsageError("give the spec file to check: kintone-openapi validate <file>.");
+    throw new UsageError(`give the spec file to check: ${selfCommand()} validate <file>.`);
   const { config } = await loadConfig(flags.config, cwd);
   const levels = ruleLevels(config.validate?.rules);
   const shown = file;

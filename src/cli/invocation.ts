@@ -1,0 +1,37 @@
+import { realpathSync } from "node:fs";
+import { dirname, resolve, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** Where this package is installed (its folder holding package.json, bin/ and dist/). */
+const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+
+function real(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
+function inside(path: string, folder: string): boolean {
+  return path === folder || path.startsWith(folder.endsWith(sep) ? folder : `${folder}${sep}`);
+}
+
+/**
+ * The command that runs this CLI again from where the user is, for the hints it prints ("Next: …"):
+ * `npx kintone-openapi` when it came through npx or npm scripts, or lives in the project the user is in (a local
+ * install, or the clone itself); `kintone-openapi` when it is on PATH from a global install or `npm link`.
+ */
+export function selfCommand(
+  env: NodeJS.ProcessEnv = process.env,
+  cwd: string = process.cwd(),
+  packageRoot: string = PACKAGE_ROOT,
+): string {
+  if (env.npm_command === "exec" || env.npm_lifecycle_event !== undefined) return "npx kintone-openapi";
+  const root = real(packageRoot);
+  const here = real(cwd);
+  if (inside(here, root)) return "npx kintone-openapi";
+  const modules = root.lastIndexOf(`${sep}node_modules${sep}`);
+  if (modules >= 0 && inside(here, root.slice(0, modules) || sep)) return "npx kintone-openapi";
+  return "kintone-openapi";
+}
