@@ -1,5 +1,5 @@
 import { realpathSync } from "node:fs";
-import { dirname, resolve, sep } from "node:path";
+import { dirname, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** Where this package is installed (its folder holding package.json, bin/ and dist/). */
@@ -34,4 +34,23 @@ export function selfCommand(
   const modules = root.lastIndexOf(`${sep}node_modules${sep}`);
   if (modules >= 0 && inside(here, root.slice(0, modules) || sep)) return "npx kintone-openapi";
   return "kintone-openapi";
+}
+
+/**
+ * What a config file's `$schema` should say so that it points at a file that exists: the schema inside this
+ * package when the package sits in the config's project (a local install, or the clone itself), else the published
+ * copy of this exact version (a one-off npx run or a global install has nothing inside the project).
+ */
+export function schemaReference(
+  configDir: string,
+  version: string,
+  packageRoot: string = PACKAGE_ROOT,
+): string {
+  const root = real(packageRoot);
+  const here = real(configDir);
+  const modules = root.lastIndexOf(`${sep}node_modules${sep}`);
+  const local = inside(here, root) || (modules >= 0 && inside(here, root.slice(0, modules) || sep));
+  if (!local) return `https://unpkg.com/kintone-openapi@${version}/templates/config.schema.json`;
+  const path = relative(here, resolve(root, "templates/config.schema.json")).split(sep).join("/");
+  return path.startsWith(".") ? path : `./${path}`;
 }

@@ -2,7 +2,14 @@ import { X_FIELD_CODE } from "../generate/x-kintone.js";
 import { escapePointer, HTTP_METHODS, isObject, pointerOf } from "./context.js";
 import type { JsonObject } from "./types.js";
 
-export type ChangeKind = "added" | "removed" | "renamed" | "retyped" | "made-required" | "made-optional";
+export type ChangeKind =
+  | "added"
+  | "removed"
+  | "renamed"
+  | "retyped"
+  | "remapped"
+  | "made-required"
+  | "made-optional";
 export type ChangeTarget = "operation" | "parameter" | "schema" | "property" | "request-body";
 
 /** One difference between two specs, and whether Salesforce refuses it for a registered spec. */
@@ -212,8 +219,21 @@ function compareProperties(
         pointer: at,
       });
     }
+    const newValue = after[next];
+    const newCode = isObject(newValue) ? newValue[X_FIELD_CODE] : undefined;
+    if (typeof code === "string" && typeof newCode === "string" && code !== newCode) {
+      // Same name, another Kintone field: Salesforce sees nothing change, and every Flow using the property
+      // silently reads and writes the other field.
+      changes.push({
+        kind: "remapped",
+        target: "property",
+        breaking: true,
+        message: `property ${name}.${next} now reads and writes Kintone field ${newCode} instead of ${code}: Flows that use it would act on another field`,
+        pointer: at,
+      });
+    }
     const oldType = typeOf(oldDoc, oldValue);
-    const newType = typeOf(newDoc, after[next]);
+    const newType = typeOf(newDoc, newValue);
     if (!sameType(oldType, newType)) {
       changes.push({
         kind: "retyped",

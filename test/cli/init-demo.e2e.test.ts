@@ -36,7 +36,63 @@ describe("kintone-openapi init", () => {
       "${{ secrets.KINTONE_API_TOKEN }}",
     );
     expect(steps.some((s) => s.uses?.startsWith("actions/upload-artifact"))).toBe(true);
-    expect(steps.some((s) => s.run?.includes("kintone-openapi@latest validate"))).toBe(true);
+    expect(
+      steps.some((s) => s.run === "npx --no-install kintone-openapi validate kintone-openapi.json"),
+    ).toBe(true);
+    // Installed from the project's lockfile; secrets go only to steps that run that locked package.
+    const raw = await readFile(join(dir, ".github/workflows/kintone-openapi.yml"), "utf8");
+    expect(raw).not.toMatch(/@latest|npx --yes/);
+    expect(steps.some((s) => s.run?.startsWith("npm ci"))).toBe(true);
+    for (const step of steps.filter((s) => s.env !== undefined))
+      expect(step.run, step.name).toMatch(/^npx --no-install kintone-openapi /);
+    expect(steps.find((s) => s.run?.includes("--output kintone-openapi.generated.json"))?.run).toMatch(
+      /--previous kintone-openapi\.json/,
+    );
+    expect(steps.find((s) => s.uses?.startsWith("actions/setup-node"))?.with).toMatchObject({
+      "node-version": 24,
+    });
+    expect(workflow.jobs.node.strategy.matrix["node-version"]).toEqual([20, 22, 24]);
+    const pkg = JSON.parse(await readFile(join(dir, "package.json"), "utf8"));
+    const { version } = JSON.parse(await readFile(join(BIN, "../../package.json"), "utf8"));
+    expect(pkg.devDependencies).toEqual({ "kintone-openapi": version });
+    // One-off use: nothing is installed in this folder, so $schema is the published copy of this version.
+    expect(config.$schema ?? JSON.parse(text.replace(/^\s*\/\/.*$/gm, "")).$schema).toBe(
+      `https://unpkg.com/kintone-openapi@${version}/templates/config.schema.json`,
+    );
+  });
+
+  it("init --ci github after init keeps the config; --force replaces only the workflow", async () => {
+    const { dir: project, cleanup: done } = await tempDir();
+    try {
+      await writeFile(
+        join(project, "package.json"),
+        '{\n    "name": "mine",\n    "devDependencies": {}\n}\n',
+      );
+      expect((await runCli(["init"], { cwd: project })).code).toBe(0);
+      const mine = '{ "baseUrl": "https://mine.cybozu.com" }\n';
+      await writeFile(join(project, "kintone-openapi.config.json"), mine);
+      const ci = await runCli(["init", "--ci", "github"], { cwd: project });
+      expect(ci.code).toBe(0);
+      expect(ci.stderr).toMatch(/Kept kintone-openapi.config.json/);
+      expect(await readFile(join(project, "kintone-openapi.config.json"), "utf8")).toBe(mine);
+      const pkg = await readFile(join(project, "package.json"), "utf8");
+      expect(pkg).toMatch(/^ {4}"name": "mine",$/m);
+      expect(JSON.parse(pkg).devDependencies["kintone-openapi"]).toMatch(/^\d+\.\d+\.\d+/);
+      await writeFile(join(project, ".github/workflows/kintone-openapi.yml"), "# edited\n");
+      expect((await runCli(["init", "--ci", "github"], { cwd: project })).code).toBe(0);
+      expect(await readFile(join(project, ".github/workflows/kintone-openapi.yml"), "utf8")).toBe(
+        "# edited\n",
+      );
+      const forced = await runCli(["init", "--ci", "github", "--force"], { cwd: project });
+      expect(forced.code).toBe(0);
+      expect(forced.stderr).toMatch(/Replaced .github\/workflows\/kintone-openapi.yml/);
+      expect(await readFile(join(project, ".github/workflows/kintone-openapi.yml"), "utf8")).toMatch(
+        /npm ci/,
+      );
+      expect(await readFile(join(project, "kintone-openapi.config.json"), "utf8")).toBe(mine);
+    } finally {
+      await done();
+    }
   });
 
   it("refuses to overwrite without --force (exit 2)", async () => {

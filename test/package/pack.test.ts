@@ -100,7 +100,9 @@ describe("the npm package", { timeout: 240_000 }, () => {
   it("hints at commands that work in the project that installed it (npx kintone-openapi)", async () => {
     const env = Object.fromEntries(Object.entries(cleanEnv()).filter(([key]) => !key.startsWith("npm_")));
     const result = await run(bin, ["generate", "--demo", "-o", "hint.json"], { cwd: join(dir, "app"), env });
-    expect(result.stderr).toMatch(/Next: npx kintone-openapi validate hint\.json, then npx kintone-openapi serve/);
+    expect(result.stderr).toMatch(
+      /Next: npx kintone-openapi validate hint\.json, then npx kintone-openapi serve/,
+    );
   });
 
   it("serves the spec from the installed package", async () => {

@@ -41,6 +41,7 @@ type GenerateFlags = ConnectionFlags & {
   config?: string;
   operations?: string;
   check?: boolean;
+  previous?: string;
   stdout?: boolean;
   interactive?: boolean;
   title?: string;
@@ -213,7 +214,17 @@ export async function handleGenerate(
 
   // Only --check needs the old text; otherwise the previous spec is only scanned for its names.
   const read = flags.stdout ? undefined : await readPrevious(outputPath, output, flags.check === true);
-  const pinned = read?.pinned;
+  // Names are kept from --previous when given (CI writes a fresh copy beside the committed spec), else from the
+  // file being replaced.
+  let pinnedFrom = read;
+  if (flags.previous !== undefined) {
+    pinnedFrom = await readPrevious(resolve(cwd, flags.previous), output, false);
+    if (pinnedFrom === undefined)
+      throw new UsageError(
+        `--previous ${flags.previous} cannot be read: give the spec committed in the repository, whose property names must be kept.`,
+      );
+  }
+  const pinned = pinnedFrom?.pinned;
   const previous = read?.text !== undefined ? { text: read.text } : undefined;
 
   output.info(output.color.dim(`Reading app metadata from ${source.origin}…`));
@@ -416,6 +427,10 @@ export function registerGenerate(program: Command): void {
     .option("--operations <list>", `operations per app (default ${OPERATIONS.join(",")})`)
     .option("--title <title>", "info.title of the spec")
     .option("--check", "write nothing; exit 1 when the file on disk differs from what would be generated")
+    .option(
+      "--previous <file>",
+      "keep the property and operation names of this spec (default: the file being replaced)",
+    )
     .option("--stdout", "print the spec instead of writing a file")
     .option("--no-interactive", "never prompt (the default when not on a terminal or when CI is set)")
     .option("--json", "print a JSON summary of what was written (for scripts)")

@@ -1,53 +1,116 @@
 import { mkdir, readFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { type Command, Option } from "commander";
+import { applyEdits, modify, parse } from "jsonc-parser";
 import { DEFAULT_CONFIG_FILE } from "../../config/load-config.js";
 import { UsageError } from "../../errors.js";
 import { TEMPLATES_DIR } from "../../templates.js";
 import { writeFileAtomic } from "../../util/atomic-write.js";
 import { exists } from "../../util/fs.js";
-import { selfCommand } from "../invocation.js";
-import { createOutput } from "../output.js";
+import { schemaReference, selfCommand } from "../invocation.js";
+import { packageVersion } from "../main.js";
+import { createOutput, type Output } from "../output.js";
 
 export const WORKFLOW_PATH = ".github/workflows/kintone-openapi.yml";
 
-/** `kintone-openapi init`: a commented starting config, and with --ci github a GitHub Actions workflow. */
-export async function handleInit(
-  flags: { ci?: string; force?: boolean },
-  cwd = process.cwd(),
-): Promise<number> {
+type InitFlags = { ci?: string; force?: boolean };
+
+/**
+ * `kintone-openapi init`: a commented starting config; with --ci github, a GitHub Actions workflow and
+ * kintone-openapi pinned in package.json. Files that exist are kept; --force replaces only the file the command is
+ * about (the config for `init`, the workflow for `init --ci github`), never the user's config behind a --ci run.
+ */
+export async function handleInit(flags: InitFlags, cwd = process.cwd()): Promise<number> {
   const output = createOutput();
-  const files: Array<[string, string]> = [[DEFAULT_CONFIG_FILE, "kintone-openapi.config.jsonc"]];
-  if (flags.ci !== undefined) files.push([WORKFLOW_PATH, "ci/github-workflow.yml"]);
-  for (const [target] of files) {
-    if (!flags.force && (await exists(resolve(cwd, target)))) {
-      throw new UsageError(`${target} already exists: edit it, or pass --force to replace it.`);
-    }
-  }
-  for (const [target, template] of files) {
-    const path = resolve(cwd, target);
-    await mkdir(dirname(path), { recursive: true });
-    await writeFileAtomic(path, await readFile(join(TEMPLATES_DIR, template), "utf8"));
-    output.info(`${output.color.green("Wrote")} ${target}`);
-  }
-  output.info(
-    `Next: set baseUrl and apps in ${DEFAULT_CONFIG_FILE}, export KINTONE_API_TOKEN (or KINTONE_USERNAME/KINTONE_PASSWORD), and run ${selfCommand()} generate.`,
+  const version = packageVersion();
+  const configPath = resolve(cwd, DEFAULT_CONFIG_FILE);
+  const config = (await readFile(join(TEMPLATES_DIR, "kintone-openapi.config.jsonc"), "utf8")).replace(
+    /"\$schema": "[^"]*"/,
+    `"$schema": ${JSON.stringify(schemaReference(cwd, version))}`,
   );
+  const files: Array<{ target: string; text: string; forced: boolean }> = [
+    { target: DEFAULT_CONFIG_FILE, text: config, forced: flags.force === true && flags.ci === undefined },
+  ];
+  if (flags.ci !== undefined) {
+    files.push({
+      target: WORKFLOW_PATH,
+      text: await readFile(join(TEMPLATES_DIR, "ci/github-workflow.yml"), "utf8"),
+      forced: flags.force === true,
+    });
+  }
+  let wrote = 0;
+  for (const { target, text, forced } of files) {
+    const path = resolve(cwd, target);
+    const present = await exists(path);
+    if (present && !forced) {
+      output.info(
+        `Kept ${target}${flags.ci === undefined || target !== WORKFLOW_PATH ? "" : " (--force replaces it)"}`,
+      );
+      continue;
+    }
+    await mkdir(dirname(path), { recursive: true });
+    await writeFileAtomic(path, text);
+    wrote++;
+    output.info(`${output.color.green(present ? "Replaced" : "Wrote")} ${target}`);
+  }
+  if (flags.ci !== undefined) await pinInPackageJson(cwd, version, output);
+  if (wrote === 0 && flags.ci === undefined) {
+    throw new UsageError(`${DEFAULT_CONFIG_FILE} already exists: edit it, or pass --force to replace it.`);
+  }
+  if (await exists(configPath)) {
+    output.info(
+      `Next: set baseUrl and apps in ${DEFAULT_CONFIG_FILE}, export KINTONE_API_TOKEN (or KINTONE_USERNAME/KINTONE_PASSWORD), and run ${selfCommand()} generate.`,
+    );
+  }
   if (flags.ci !== undefined) {
     output.info(
-      "For the workflow, add KINTONE_BASE_URL and KINTONE_API_TOKEN as repository secrets (Settings → Secrets and variables → Actions); see docs/ci.md.",
+      "For the workflow, add KINTONE_BASE_URL and KINTONE_API_TOKEN as repository secrets (Settings → Secrets and variables → Actions), and commit kintone-openapi.json, package.json and package-lock.json; see docs/ci.md.",
     );
   }
   return 0;
 }
 
+/**
+ * Makes the workflow's `npm ci` install this exact version: adds kintone-openapi to devDependencies (creating
+ * package.json when there is none) unless the project already depends on it; the user's formatting is kept.
+ */
+async function pinInPackageJson(cwd: string, version: string, output: Output): Promise<void> {
+  const path = resolve(cwd, "package.json");
+  const present = await exists(path);
+  let text = present ? await readFile(path, "utf8") : '{\n  "private": true\n}\n';
+  const pkg = parse(text) as Record<string, Record<string, string> | undefined> | undefined;
+  if (typeof pkg !== "object" || pkg === null || Array.isArray(pkg)) {
+    throw new UsageError("package.json is not a JSON object: fix it, then run init --ci github again.");
+  }
+  const declared = pkg.devDependencies?.["kintone-openapi"] ?? pkg.dependencies?.["kintone-openapi"];
+  if (declared !== undefined) {
+    output.info(`Kept kintone-openapi ${declared} in package.json: the workflow installs that version.`);
+  } else {
+    const edits = modify(text, ["devDependencies", "kintone-openapi"], version, {
+      formattingOptions: { insertSpaces: true, tabSize: 2 },
+    });
+    text = applyEdits(text, edits);
+    await writeFileAtomic(path, text.endsWith("\n") ? text : `${text}\n`);
+    output.info(
+      `${output.color.green(present ? "Added" : "Wrote")} kintone-openapi ${version} to devDependencies in package.json: the workflow installs exactly this version.`,
+    );
+  }
+  if (!(await exists(resolve(cwd, "package-lock.json")))) {
+    output.info(
+      "Run npm install to lock it in package-lock.json (the workflow's npm ci needs the lockfile), and commit both.",
+    );
+  }
+}
+
 export function registerInit(program: Command): void {
   program
     .command("init")
-    .description("write a commented kintone-openapi.config.json (and a CI workflow with --ci github)")
+    .description(
+      "write a commented kintone-openapi.config.json; with --ci github, a CI workflow and kintone-openapi pinned in package.json (files that exist are kept)",
+    )
     .addOption(new Option("--ci <provider>", "also write a CI workflow").choices(["github"]))
-    .option("--force", "replace files that exist")
-    .action(async (flags: { ci?: string; force?: boolean }) => {
+    .option("--force", "replace the file this command is about (the config, or with --ci the workflow)")
+    .action(async (flags: InitFlags) => {
       process.exitCode = await handleInit(flags);
     });
 }
