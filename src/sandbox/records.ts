@@ -342,14 +342,19 @@ function buildRows(
   });
 }
 
-/** Fills lookup copies from the related app; an unknown key is 400 GAIA_LO04. */
+/**
+ * Fills lookup copies from the related app; an unknown key is 400 GAIA_LO04. Only the lookups `runs` names are run:
+ * Kintone runs a lookup when the request writes its field (or the record or row is new), so an update that leaves the
+ * lookup out keeps its copies as they are, even when the source record has changed or is gone (issue #11 §4).
+ */
 function applyLookups(
   fields: Iterable<FieldProperty | SubtableFieldProperty>,
   values: StoredRecord,
   ctx: WriteContext,
+  runs: (code: string) => boolean,
 ): void {
   for (const field of fields) {
-    if (!isLookup(field)) continue;
+    if (!isLookup(field) || !runs(field.code)) continue;
     const key = values[field.code]?.value;
     const mappings = field.lookup.fieldMappings ?? [];
     if (isEmpty(key)) {
@@ -488,19 +493,42 @@ function writeFields(
   }
 }
 
+/** Whether a request writes a field: the same test `writeFields` and `buildRows` apply to what they are given. */
+function writes(input: Input | undefined, code: string): boolean {
+  const given = input?.[code];
+  return typeof given === "object" && given !== null;
+}
+
+/**
+ * `update` is the update request and the record before it; without it (an add) every lookup runs. On update, a
+ * top-level lookup runs when the request writes it; in a table the request writes, a row's lookup runs when the row
+ * is new or the request's row writes it; rows of a table the request leaves out keep their copies.
+ */
 function finish(
   app: SandboxApp,
   values: StoredRecord,
   prefix: string,
   errors: Errors,
   ctx: WriteContext,
+  update?: { input: Input; existing: StoredRecord },
 ): void {
   const fields = Object.values(app.fields.properties);
-  applyLookups(fields, values, ctx);
+  applyLookups(fields, values, ctx, (code) => update === undefined || writes(update.input, code));
   for (const table of fields) {
     if (table.type !== "SUBTABLE") continue;
-    for (const row of (values[table.code]?.value ?? []) as Row[])
-      applyLookups(Object.values(table.fields), row.value, ctx);
+    const rowsGiven = update === undefined ? undefined : update.input[table.code]?.value;
+    if (update !== undefined && !(writes(update.input, table.code) && Array.isArray(rowsGiven))) continue;
+    const before = new Set(((update?.existing[table.code]?.value ?? []) as Row[]).map((row) => row.id));
+    ((values[table.code]?.value ?? []) as Row[]).forEach((row, r) => {
+      // buildRows keeps the request's row order, so row r is the request's row r.
+      const rowInput = (rowsGiven as Array<{ value?: Input } | null> | undefined)?.[r]?.value;
+      applyLookups(
+        Object.values(table.fields),
+        row.value,
+        ctx,
+        (code) => update === undefined || !before.has(row.id) || writes(rowInput, code),
+      );
+    });
   }
   applyCalc(app, values);
   for (const field of fields) {
@@ -582,7 +610,7 @@ export function buildUpdatedRecord(
     }
   }
   writeFields(app, input, values, "update", prefix, errors, ctx);
-  finish(app, values, prefix, errors, ctx);
+  finish(app, values, prefix, errors, ctx, { input, existing });
   const id = Number(existing.$id?.value);
   checkUnique(app, records, values, id, prefix, errors);
   if (Object.keys(errors).length > 0) throw invalidInput(errors);

@@ -304,10 +304,16 @@ const updateRecords: WriteHandler = (ctx, state, tx) => {
     const results = list.map((raw, i) => {
       const item = (raw ?? {}) as Record<string, unknown>;
       const prefix = `records[${i}].`;
-      if (upsert && item.updateKey !== undefined && target(app, records, item, prefix) === undefined) {
-        const key = item.updateKey as { field: string; value: unknown };
+      // In upsert mode a record that neither `updateKey` nor `id` finds is added, with an id of the sandbox's
+      // choosing: cli-kintone's `import --update-key <record number>` sends rows without a number as made-up ids
+      // counting down from Number.MAX_SAFE_INTEGER, and rows of deleted records with their old ids.
+      if (upsert && target(app, records, item, prefix) === undefined) {
+        const key = item.updateKey as { field: string; value: unknown } | undefined;
         const id = app.nextId++;
-        const input = { ...inputOf(item.record, `${prefix}record`), [key.field]: { value: key.value } };
+        const input = {
+          ...inputOf(item.record, `${prefix}record`),
+          ...(key !== undefined ? { [key.field]: { value: key.value } } : {}),
+        };
         records.set(id, buildNewRecord(app, records, input, id, `records[${i}]`, writeContext(ctx, state)));
         return { id: String(id), revision: "1", operation: "INSERT" };
       }
