@@ -222,6 +222,11 @@ export function mapField(
     .filter((target) => target !== undefined && requiredWithoutDefault(target))
     .map((target) => (target as { code: string }).code);
   if (fills.length > 0) notes.push(`required: it fills ${fills.join(", ")}, which Kintone requires`);
+  const badDefault = defaultOutOfRange(field);
+  if (badDefault !== undefined)
+    notes.push(
+      `required: its default (${badDefault}) breaks its own limits, so Kintone refuses a record without it`,
+    );
   const mapped: MappedField = {
     code: field.code,
     label: field.label,
@@ -229,7 +234,8 @@ export function mapField(
     kind,
     schema: shape.schema,
     writable,
-    requiredOnCreate: writable && ((enforced && !hasDefault(field)) || fills.length > 0),
+    requiredOnCreate:
+      writable && ((enforced && !hasDefault(field)) || fills.length > 0 || badDefault !== undefined),
     capability: capabilityOf(kind, ctx.inSubtable),
     notes,
   };
@@ -245,6 +251,38 @@ export function mapField(
       .filter((f): f is MappedField => f !== undefined);
   }
   return mapped;
+}
+
+/**
+ * The default value when it breaks the field's own range or length (Kintone fills it in on add, then refuses the
+ * record), so the value must always be given.
+ */
+function defaultOutOfRange(field: FieldProperty | SubtableFieldProperty): string | undefined {
+  const f = field as {
+    defaultValue?: unknown;
+    minValue?: string;
+    maxValue?: string;
+    minLength?: string;
+    maxLength?: string;
+  };
+  if (typeof f.defaultValue !== "string" || f.defaultValue === "") return undefined;
+  if (field.type === "NUMBER") {
+    const value = Number(f.defaultValue);
+    const min = finiteNumber(f.minValue);
+    const max = finiteNumber(f.maxValue);
+    return (min !== undefined && value < min) || (max !== undefined && value > max)
+      ? f.defaultValue
+      : undefined;
+  }
+  if (field.type === "SINGLE_LINE_TEXT" || field.type === "LINK") {
+    const length = [...f.defaultValue].length;
+    const min = positiveInt(f.minLength);
+    const max = positiveInt(f.maxLength);
+    return (min !== undefined && length < min) || (max !== undefined && length > max)
+      ? f.defaultValue
+      : undefined;
+  }
+  return undefined;
 }
 
 function requiredWithoutDefault(field: FieldProperty | SubtableFieldProperty): boolean {

@@ -352,12 +352,16 @@ function applyLookups(
   values: StoredRecord,
   ctx: WriteContext,
   runs: (code: string) => boolean,
+  isNew: boolean,
 ): void {
   for (const field of fields) {
     if (!isLookup(field) || !runs(field.code)) continue;
     const key = values[field.code]?.value;
     const mappings = field.lookup.fieldMappings ?? [];
     if (isEmpty(key)) {
+      // A new record with no lookup key copies nothing: its copy targets keep their defaults (so a required copy
+      // target with a default can be created without the lookup). Emptying the key of a record empties its copies.
+      if (isNew) continue;
       for (const m of mappings)
         if (values[m.field])
           values[m.field] = {
@@ -513,7 +517,13 @@ function finish(
   update?: { input: Input; existing: StoredRecord },
 ): void {
   const fields = Object.values(app.fields.properties);
-  applyLookups(fields, values, ctx, (code) => update === undefined || writes(update.input, code));
+  applyLookups(
+    fields,
+    values,
+    ctx,
+    (code) => update === undefined || writes(update.input, code),
+    update === undefined,
+  );
   for (const table of fields) {
     if (table.type !== "SUBTABLE") continue;
     const rowsGiven = update === undefined ? undefined : update.input[table.code]?.value;
@@ -527,6 +537,7 @@ function finish(
         row.value,
         ctx,
         (code) => update === undefined || !before.has(row.id) || writes(rowInput, code),
+        update === undefined || !before.has(row.id),
       );
     });
   }

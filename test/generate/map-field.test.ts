@@ -118,8 +118,12 @@ describe("mapField: one case per Kintone field type (java-client fixture)", () =
     expect(mapped?.schema).toMatchObject({ minLength: 2, maxLength: 64 });
     expect(mapped?.requiredOnCreate).toBe(true);
     expect(mapped?.notes).toEqual(expect.arrayContaining(["required", "unique"]));
-    const withDefault = map({ ...text, defaultValue: "x" } as FieldProperty);
+    const withDefault = map({ ...text, defaultValue: "xy" } as FieldProperty);
     expect(withDefault?.requiredOnCreate).toBe(false);
+    // A default that breaks the field's own limits is filled in and then refused: the value must be given.
+    const badDefault = map({ ...text, required: false, defaultValue: "x" } as FieldProperty);
+    expect(badDefault?.requiredOnCreate).toBe(true);
+    expect(badDefault?.notes.join("; ")).toMatch(/default \(x\) breaks its own limits/);
   });
 
   it("maps subtable rows with in-subtable query rules (eq/ne only as in/not in, no null, no sorting)", () => {
