@@ -1,8 +1,12 @@
 import { type Command, Option } from "commander";
 
-/** Adds the connection options of design.md §2 (shared by generate, snapshot and serve). */
-export function addConnectionOptions(command: Command): Command {
-  return command
+/**
+ * Adds the connection options of design.md §2 (shared by generate, snapshot and serve). Options about reading
+ * metadata (guest space, preview settings, metadata concurrency) only with `metadata`: serve reads each app's guest
+ * space from the spec and reads no settings.
+ */
+export function addConnectionOptions(command: Command, { metadata = true } = {}): Command {
+  command
     .addOption(
       new Option(
         "--base-url <url>",
@@ -26,10 +30,12 @@ export function addConnectionOptions(command: Command): Command {
         "client certificate password (env KINTONE_PFX_FILE_PASSWORD)",
       ),
     )
+    .addOption(new Option("--timeout <seconds>", "timeout of one Kintone request (default 30)"));
+  if (!metadata) return command;
+  return command
     .addOption(new Option("--guest-space-id <id>", "guest space of the apps (env KINTONE_GUEST_SPACE_ID)"))
     .addOption(new Option("--preview", "read the pre-deploy (preview) settings"))
-    .addOption(new Option("--concurrency <n>", "metadata requests in flight at once (default 8)"))
-    .addOption(new Option("--timeout <seconds>", "timeout of one Kintone request (default 30)"));
+    .addOption(new Option("--concurrency <n>", "metadata requests in flight at once (default 8)"));
 }
 
 /** Collects repeatable options (`--app 1 --app 2,3`). */

@@ -20,7 +20,14 @@ import { Hangup } from "./kintone-client.js";
 import type { SpecModel } from "./spec-model.js";
 
 /** What the access log needs to know of a request, filled in as it is handled. */
-export type RequestInfo = { hangup: Hangup; operation?: string; ctx?: CallContext; status?: number };
+export type RequestInfo = {
+  hangup: Hangup;
+  operation?: string;
+  ctx?: CallContext;
+  status?: number;
+  /** The error code of the answer, when it is an error (for the access log). */
+  error?: string;
+};
 export const REQUEST_INFO = Symbol("kintone-openapi request info");
 type Incoming = IncomingMessage & { [REQUEST_INFO]?: RequestInfo };
 
@@ -34,6 +41,8 @@ export type AppOptions = {
   specText: string;
   /** Called with errors that are the proxy's own fault (500), for the operator's log. */
   onError: (error: unknown) => void;
+  /** Called with each answer that is an error, before it is sent. */
+  onErrorAnswer?: (error: ProxyError) => void;
 };
 
 const digest = (value: string) => createHash("sha256").update(value).digest();
@@ -129,7 +138,10 @@ export function createProxyApp(
   const app = new Hono<Env>();
   const reply = replier(baseHeaders(options.corsOrigin));
   const render = (c: Context<Env>, error: ProxyError): Response => {
-    infoOf(c).status = error.status;
+    const info = infoOf(c);
+    info.status = error.status;
+    info.error = error.code;
+    options.onErrorAnswer?.(error);
     return reply.json(error.body(), error.status, error.headers);
   };
   const keys = options.apiKeys.map(digest);

@@ -4,11 +4,20 @@ import { getRequestListener } from "@hono/node-server";
 import { UsageError } from "../errors.js";
 import type { ConnectionOptions } from "../kintone/connection.js";
 import type { RetryPolicy } from "../kintone/retry.js";
+import { withRetry } from "../kintone/retry.js";
 import { createProxyApp, REQUEST_INFO, type RequestInfo } from "./app.js";
 import { CursorPool } from "./cursors.js";
 import { ProxyError } from "./errors.js";
 import { Limiter } from "./kintone-calls.js";
-import { Hangup, KintoneClient, KintoneRecords } from "./kintone-client.js";
+import {
+  CallAbortedError,
+  Hangup,
+  isTransientKintoneFailure,
+  KintoneApiError,
+  KintoneClient,
+  KintoneNetworkError,
+  KintoneRecords,
+} from "./kintone-client.js";
 import { type Resource, readSpecModel } from "./spec-model.js";
 
 /** One line of the access log: never a header, a body or a query value. */
@@ -20,6 +29,8 @@ export type AccessLogEntry = {
   durationMs: number;
   kintoneCalls: number;
   operation?: string;
+  /** The error code of the answer (Unauthorized, KintoneAuthFailed, …), when it is an error. */
+  error?: string;
 };
 
 export type ProxyOptions = {
@@ -51,9 +62,25 @@ export type ProxyOptions = {
   retry?: RetryPolicy;
   /** Environment for HTTP(S)_PROXY (default process.env). */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Called when Kintone refuses the proxy's own credentials, at most once per minute (the operator must act: every
+   * caller gets 502 until then).
+   */
+  onKintoneAuthFailure?: (message: string) => void;
 };
 
-export type ProxyServer = { url: string; port: number; close(): Promise<void> };
+/** What Kintone answered the start-up check of one app, when it was not the app. */
+export type StartupProblem = { appId: string; code: string; message: string };
+
+export type ProxyServer = {
+  url: string;
+  port: number;
+  /** Asks Kintone for each app of the spec (one call each, within `timeoutMs`); the apps that failed. */
+  checkKintone(timeoutMs: number): Promise<StartupProblem[]>;
+  close(): Promise<void>;
+};
+
+const AUTH_FAILURE_INTERVAL_MS = 60_000;
 
 /** The shortest key accepted: 16 characters (`openssl rand -hex 24` makes 48). */
 export const MIN_KEY_LENGTH = 16;
@@ -123,6 +150,7 @@ export async function createProxyServer(options: ProxyOptions): Promise<ProxySer
   for (const resource of model.resources) records(resource);
   const deps = { limiter: new Limiter(concurrency, options.maxQueue ?? 200), records, retry: options.retry };
   const pool = new CursorPool(options.maxCursors ?? 3, deps);
+  let lastAuthFailure = Number.NEGATIVE_INFINITY;
   const onError =
     options.onError ??
     ((error: unknown) => process.emitWarning(error instanceof Error ? error : String(error)));
@@ -132,6 +160,13 @@ export async function createProxyServer(options: ProxyOptions): Promise<ProxySer
     maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
     specText: `${JSON.stringify(options.spec, null, 2)}\n`,
     onError,
+    onErrorAnswer: (error) => {
+      if (error.code !== "KintoneAuthFailed" || options.onKintoneAuthFailure === undefined) return;
+      const now = Date.now();
+      if (now - lastAuthFailure < AUTH_FAILURE_INTERVAL_MS) return;
+      lastAuthFailure = now;
+      options.onKintoneAuthFailure(error.message);
+    },
   });
   const listener = getRequestListener(app.fetch, {
     // HTTP/1.0 requests need no Host header; HTTP/1.1 ones without it are refused below.
@@ -171,6 +206,7 @@ export async function createProxyServer(options: ProxyOptions): Promise<ProxySer
             durationMs: Math.round(Number(process.hrtime.bigint() - started) / 1e5) / 10,
             kintoneCalls: info.ctx?.calls ?? 0,
             ...(info.operation ? { operation: info.operation } : {}),
+            ...(info.error ? { error: info.error } : {}),
           });
         } catch (error) {
           onError(error);
@@ -256,6 +292,7 @@ export async function createProxyServer(options: ProxyOptions): Promise<ProxySer
   return {
     url: `http://${host}:${address.port}`,
     port: address.port,
+    checkKintone: (timeoutMs) => checkKintone(model.resources, records, timeoutMs),
     close: async () => {
       // Stop accepting, let in-flight requests finish, then close idle keep-alive connections.
       // Connections with no request in flight (idle, or a request still arriving) are closed at once; the others
@@ -270,4 +307,49 @@ export async function createProxyServer(options: ProxyOptions): Promise<ProxySer
       await Promise.allSettled(closers.map((client) => client.close()));
     },
   };
+}
+
+/** One call per app, at once, each bounded by `timeoutMs`: what failed, with Kintone's own error code. */
+async function checkKintone(
+  resources: readonly Resource[],
+  records: (resource: Resource) => KintoneRecords,
+  timeoutMs: number,
+): Promise<StartupProblem[]> {
+  const checks = resources.map(async (resource): Promise<StartupProblem | undefined> => {
+    const hangup = new Hangup();
+    const timer = setTimeout(() => hangup.abort(), timeoutMs);
+    try {
+      // A passing hiccup (a 503, a dropped connection) is asked again; a refusal is final.
+      await withRetry(() => records(resource).getApp(resource.appId, hangup), {
+        retries: 3,
+        baseMs: 250,
+        maxTotalMs: timeoutMs,
+        isTransient: isTransientKintoneFailure,
+      });
+      return undefined;
+    } catch (error) {
+      if (error instanceof KintoneApiError)
+        return {
+          appId: resource.appId,
+          code: error.code,
+          message: error.kintoneMessage || `HTTP ${error.status}`,
+        };
+      if (error instanceof KintoneNetworkError)
+        return { appId: resource.appId, code: error.code, message: "no answer from Kintone" };
+      if (error instanceof CallAbortedError)
+        return {
+          appId: resource.appId,
+          code: "ETIMEDOUT",
+          message: `no answer within ${timeoutMs / 1000} s`,
+        };
+      return {
+        appId: resource.appId,
+        code: "KintoneBadResponse",
+        message: error instanceof Error ? error.message : String(error),
+      };
+    } finally {
+      clearTimeout(timer);
+    }
+  });
+  return (await Promise.all(checks)).filter((problem) => problem !== undefined);
 }

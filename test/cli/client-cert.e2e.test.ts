@@ -21,7 +21,7 @@ describe("client certificate auth (https sandbox that requires a client certific
   });
 
   const run = (extra: Record<string, string>) =>
-    runCli(["generate", "--app", "1", "--stdout"], {
+    runCli(["generate", "--app", "1", "--stdout", "--proxy-url", "https://proxy.example.com"], {
       cwd: dir,
       env: {
         KINTONE_BASE_URL: sandbox.url,
@@ -39,7 +39,10 @@ describe("client certificate auth (https sandbox that requires a client certific
     });
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
-    const demo = await runCli(["generate", "--demo", "--app", "1", "--stdout"], { cwd: dir });
+    const demo = await runCli(
+      ["generate", "--demo", "--app", "1", "--stdout", "--proxy-url", "https://proxy.example.com"],
+      { cwd: dir },
+    );
     expect(result.stdout).toBe(demo.stdout);
   });
 

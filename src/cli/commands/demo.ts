@@ -66,6 +66,8 @@ export async function handleDemo(flags: { port?: string }): Promise<number> {
   const auth = `-H ${sh(`X-API-Key: ${key}`)}`;
   const json = `-H 'Content-Type: application/json'`;
   const filter = encodeURIComponent("industry eq 'Retail' and employees ge 100").replace(/'/g, "%27");
+  // Listening for a stop signal before saying so: a supervisor may stop us the moment it reads the line.
+  const stopped = waitForStopSignal();
   output.out(`kintone-openapi demo is running.
   Kintone sandbox  ${sandbox.url}  (log in as sandbox / sandbox)
   Proxy            ${proxy.url}  (API key ${key})
@@ -78,7 +80,7 @@ curl -s -X PATCH ${auth} ${json} -d ${sh(JSON.stringify({ employees: 42 }))} ${s
 curl -s -o /dev/null -w '%{http_code}\\n' -X DELETE ${auth} ${sh(`${proxy.url}/customers/20`)}
 
 Then generate your own spec: ${selfCommand()} generate. Ctrl-C stops the demo.`);
-  await waitForStopSignal();
+  await stopped;
   await proxy.close();
   await sandbox.close();
   output.info("Demo stopped.");

@@ -19,6 +19,7 @@ import type { ConnectionOptions } from "../../kintone/connection.js";
 import { SnapshotMetadataSource } from "../../kintone/snapshot-source.js";
 import type { MetadataSource } from "../../kintone/types.js";
 import { readBaseSpec, SAMPLE_APPS_DIR } from "../../templates.js";
+import { isPrivateHost } from "../../util/address.js";
 import { writeFileAtomic } from "../../util/atomic-write.js";
 import { readChunks } from "../../util/fs.js";
 import { type Change, diffDocuments } from "../../validate/diff.js";
@@ -202,6 +203,13 @@ export async function handleGenerate(
         ? "KINTONE_OPENAPI_PROXY_URL"
         : "proxyUrl",
   );
+  // Warnings about the run itself (beside the metadata's), shown once the spec is written.
+  const runWarnings: string[] = [];
+  if (!flags.check && isPrivateHost(new URL(proxyUrl).hostname)) {
+    runWarnings.push(
+      `the spec's server is ${proxyUrl}, which Salesforce cannot call (this machine or a private network): give the proxy's public https URL with --proxy-url (or proxyUrl in the config) before registering the spec.`,
+    );
+  }
   let shown = flags.output ?? config.output ?? DEFAULT_OUTPUT;
   if (ask !== undefined && flags.output === undefined && config.output === undefined) {
     shown = answered.output = await ask.askOutput(
@@ -257,9 +265,11 @@ export async function handleGenerate(
     config = { ...config, apps };
     result = await build(apps);
   }
-  for (const warning of result.warnings) output.warn(warning);
-  for (const problem of result.problems)
-    output.warn(`${problem.message} (${problem.pointer}) [${problem.ruleId}]`);
+  // With --json, warnings are part of the summary on stdout, not lines on stderr.
+  if (!flags.json) for (const warning of [...runWarnings, ...result.warnings]) output.warn(warning);
+  if (!flags.json)
+    for (const problem of result.problems)
+      output.warn(`${problem.message} (${problem.pointer}) [${problem.ruleId}]`);
   for (const name of result.invented) {
     output.warn(
       `app ${name.appId}: field "${name.code}" got the invented name "${name.name}"; give it a readable one under apps.${name.appId}.fields in the config file.`,
@@ -321,7 +331,11 @@ export async function handleGenerate(
           output: shown,
           apps: resources,
           operations: operationCount,
-          warnings: [...warnings, ...problems.map((p) => `${p.message} (${p.pointer}) [${p.ruleId}]`)],
+          warnings: [
+            ...runWarnings,
+            ...warnings,
+            ...problems.map((p) => `${p.message} (${p.pointer}) [${p.ruleId}]`),
+          ],
         },
         null,
         2,

@@ -72,6 +72,8 @@ export async function handleSandbox(flags: SandboxFlags, cwd = process.cwd()): P
     }
     throw error;
   }
+  // Listening for a stop signal before saying so: a supervisor may stop us the moment it reads the line.
+  const stopped = waitForStopSignal();
   output.out(`kintone-openapi sandbox listening on ${sandbox.url}`);
   if (faults !== undefined) {
     output.warn(
@@ -85,7 +87,7 @@ export async function handleSandbox(flags: SandboxFlags, cwd = process.cwd()): P
       `Data: ${flags.data ?? "the bundled sample apps"}. Log in as ${flags.username ?? "sandbox"} / ${flags.password === undefined ? "sandbox" : "(the given password)"}${tokens.length > 0 ? `, or with the ${tokens.length} given API token(s)` : ""}. Request counts: ${sandbox.url}/__sandbox/stats. Stop with Ctrl-C.`,
     ),
   );
-  await waitForStopSignal();
+  await stopped;
   await sandbox.close();
   output.info("Sandbox stopped.");
   return 0;

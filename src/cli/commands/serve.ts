@@ -2,7 +2,7 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import { loadConfig } from "../../config/load-config.js";
 import { type ConnectionFlags, resolveConnection } from "../../config/resolve-options.js";
-import { UsageError } from "../../errors.js";
+import { KintoneError, UsageError } from "../../errors.js";
 import { JsonSyntaxError, readJsonFile } from "../../util/json-file.js";
 import { addConnectionOptions } from "../connection-options.js";
 import { selfCommand } from "../invocation.js";
@@ -20,7 +20,11 @@ type ServeFlags = ConnectionFlags & {
   maxConnections?: string;
   config?: string;
   accessLog?: boolean;
+  skipStartupCheck?: boolean;
 };
+
+/** How long the start-up check waits for Kintone, per app (all apps are asked at once). */
+const STARTUP_CHECK_MS = 10_000;
 
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1"]);
 
@@ -45,11 +49,17 @@ export async function handleServe(
     .map((k) => k.trim())
     .filter(Boolean);
   const noAuth = flags.auth === false;
-  let host = flags.host ?? "127.0.0.1";
+  // PORT and HOST are how platforms (Cloud Run, Heroku, Render, Fly, …) say where to listen; a platform that sets
+  // PORT routes outside traffic to it, so it is bound on every interface unless HOST says otherwise.
+  const envPort = (env.PORT ?? "").trim() === "" ? undefined : (env.PORT as string).trim();
+  const envHost = (env.HOST ?? "").trim() === "" ? undefined : (env.HOST as string).trim();
+  let host =
+    flags.host ?? envHost ?? (envPort !== undefined && flags.port === undefined ? "0.0.0.0" : "127.0.0.1");
   if (noAuth) {
-    if (flags.host !== undefined && !LOOPBACK.has(flags.host)) {
+    const asked = flags.host ?? envHost;
+    if (asked !== undefined && !LOOPBACK.has(asked)) {
       throw new UsageError(
-        `--no-auth serves only on this machine: drop --host ${flags.host}, or set KINTONE_OPENAPI_API_KEYS and remove --no-auth.`,
+        `--no-auth serves only on this machine: drop ${flags.host !== undefined ? `--host ${flags.host}` : `HOST=${envHost}`}, or set KINTONE_OPENAPI_API_KEYS and remove --no-auth.`,
       );
     }
     host = "127.0.0.1";
@@ -60,7 +70,10 @@ export async function handleServe(
   }
   const { checkProxyOptions, createProxyServer } = await import("../../proxy/server.js");
   checkProxyOptions({ apiKeys: noAuth ? [] : keys, corsOrigin: flags.corsOrigin });
-  const port = whole(flags.port, "--port", 8080, 0, 65535);
+  const port =
+    flags.port !== undefined
+      ? whole(flags.port, "--port", 8080, 0, 65535)
+      : whole(envPort, "PORT", 8080, 0, 65535);
   const concurrency = whole(flags.maxKintoneConcurrency, "--max-kintone-concurrency", 10, 1, 90);
   const maxCursors = whole(flags.maxCursors, "--max-cursors", 3, 0, 10);
   const maxConnections = whole(flags.maxConnections, "--max-connections", 1000, 1, 100_000);
@@ -75,7 +88,12 @@ export async function handleServe(
     );
   }
   const { config } = await loadConfig(flags.config, cwd);
-  const kintone = resolveConnection(flags, env, config);
+  // Each app's guest space comes from the spec (x-kintone-guest-space-id), never from KINTONE_GUEST_SPACE_ID.
+  const { guestSpaceId: _fromEnv, ...kintone } = resolveConnection(
+    flags,
+    { ...env, KINTONE_GUEST_SPACE_ID: undefined },
+    config,
+  );
   let proxy: Awaited<ReturnType<typeof createProxyServer>>;
   try {
     proxy = await createProxyServer({
@@ -91,6 +109,7 @@ export async function handleServe(
         output.error(
           `internal error while answering a request (answered 500): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
         ),
+      onKintoneAuthFailure: (message) => output.error(message),
       ...(flags.corsOrigin !== undefined ? { corsOrigin: flags.corsOrigin } : {}),
       ...(flags.accessLog === false ? {} : { onLog: (entry) => output.out(JSON.stringify(entry)) }),
     });
@@ -101,6 +120,20 @@ export async function handleServe(
       );
     throw error;
   }
+  if (flags.skipStartupCheck !== true) {
+    const problems = await proxy.checkKintone(STARTUP_CHECK_MS);
+    if (problems.length > 0) {
+      await proxy.close();
+      const [first] = problems as [(typeof problems)[number]];
+      const others =
+        problems.length > 1 ? ` (and ${problems.length - 1} more app${problems.length > 2 ? "s" : ""})` : "";
+      throw new KintoneError(
+        `Kintone does not answer for app ${first.appId} with these credentials (${first.code}: ${first.message})${others}: check KINTONE_BASE_URL and the credentials, or pass --skip-startup-check to start anyway.`,
+      );
+    }
+  }
+  // Listening for a stop signal before saying so: a supervisor may stop us the moment it reads the line.
+  const stopped = waitForStopSignal();
   output.out(`kintone-openapi serve listening on ${proxy.url}`);
   if (noAuth) output.warn("no API keys are checked (--no-auth): the proxy listens on 127.0.0.1 only.");
   output.info(
@@ -108,7 +141,7 @@ export async function handleServe(
       `Serving ${flags.spec ?? "kintone-openapi.json"} for ${kintone.baseUrl}. Spec: ${proxy.url}/openapi.json. Health: ${proxy.url}/healthz, ${proxy.url}/readyz. Stop with Ctrl-C.`,
     ),
   );
-  await waitForStopSignal();
+  await stopped;
   output.info("Stopping: finishing requests in flight…");
   await proxy.close();
   output.info("Proxy stopped.");
@@ -122,8 +155,11 @@ export function registerServe(program: Command): void {
       "run the proxy the spec's operations call: OData-style requests become Kintone REST API calls",
     )
     .option("--spec <file>", "the spec made by generate (default kintone-openapi.json)")
-    .option("--port <n>", "port to listen on (0 = any free port)", "8080")
-    .option("--host <host>", "interface to bind (default 127.0.0.1; 0.0.0.0 for all)")
+    .option("--port <n>", "port to listen on (default $PORT, else 8080; 0 = any free port)")
+    .option(
+      "--host <host>",
+      "interface to bind (default $HOST, else 0.0.0.0 when $PORT is set by a platform, else 127.0.0.1)",
+    )
     .option("--no-auth", "check no API keys (listens on 127.0.0.1 only)")
     .option("--cors-origin <origin>", "allow browser calls from this origin (no CORS headers otherwise)")
     .option("--max-kintone-concurrency <n>", "Kintone calls in flight at once (default 10)")
@@ -133,8 +169,26 @@ export function registerServe(program: Command): void {
     )
     .option("--max-connections <n>", "client connections at once; more are refused (default 1000)")
     .option("--no-access-log", "do not print a JSON access-log line per request")
+    .option("--skip-startup-check", "start without asking Kintone for each app of the spec first")
     .option("--config <file>", "config file (default kintone-openapi.config.json when present)");
-  addConnectionOptions(command).action(async (flags: ServeFlags) => {
-    process.exitCode = await handleServe(flags);
-  });
+  addConnectionOptions(command, { metadata: false })
+    .addHelpText(
+      "after",
+      `
+Environment variables:
+  KINTONE_OPENAPI_API_KEYS   keys callers must present (comma-separated; required unless --no-auth)
+  KINTONE_BASE_URL, KINTONE_USERNAME, KINTONE_PASSWORD, KINTONE_API_TOKEN, KINTONE_OAUTH_TOKEN,
+  KINTONE_BASIC_AUTH_USERNAME, KINTONE_BASIC_AUTH_PASSWORD, KINTONE_PFX_FILE_PATH,
+  KINTONE_PFX_FILE_PASSWORD  how the proxy reaches Kintone (as the options above; guest spaces come from the spec)
+  PORT, HOST                 where to listen when --port/--host are not given (set by Cloud Run, Heroku, Render, Fly)
+  HTTP_PROXY, HTTPS_PROXY, NO_PROXY   an outbound proxy for the calls to Kintone
+
+Examples:
+  KINTONE_OPENAPI_API_KEYS=$(openssl rand -hex 24) kintone-openapi serve --spec kintone-openapi.json
+  PORT=8080 kintone-openapi serve --spec /srv/kintone-openapi.json
+  kintone-openapi serve --no-auth --port 0   # this machine only, any free port`,
+    )
+    .action(async (flags: ServeFlags) => {
+      process.exitCode = await handleServe(flags);
+    });
 }
