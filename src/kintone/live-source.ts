@@ -5,7 +5,12 @@ import { KintoneError, UsageError } from "../errors.js";
 import { chunk, mapWithConcurrency } from "../util/concurrency.js";
 import { type ConnectionOptions, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS } from "./connection.js";
 import { type ErrorContext, notKintoneAnswer, translateKintoneError } from "./kintone-errors.js";
-import { MetadataShapeError, normalizeApp, normalizeFormFields } from "./normalize.js";
+import {
+  MetadataShapeError,
+  normalizeApp,
+  normalizeFormFields,
+  normalizeProcessManagement,
+} from "./normalize.js";
 import { withRetry } from "./retry.js";
 import {
   type AppMetadata,
@@ -197,6 +202,19 @@ export class LiveMetadataSource implements MetadataSource {
         metadata.layout = await this.call({ action: "read the form layout of app", appId: id }, (client) =>
           client.app.getFormLayout({ app: id, preview: this.options.preview ?? false }),
         );
+      }
+      if (options.withProcessManagement) {
+        const statusCtx = { action: "read the process management settings of app", appId: id };
+        const body = await this.call(statusCtx, (client) =>
+          client.app.getProcessManagement({ app: id, preview: this.options.preview ?? false }),
+        );
+        try {
+          metadata.processManagement = normalizeProcessManagement(body);
+        } catch (error) {
+          if (error instanceof MetadataShapeError) throw notKintoneAnswer({ ...statusCtx, host: this.host });
+          throw error;
+        }
+        (metadata.raw as { processManagement?: unknown }).processManagement = body;
       }
       options.onProgress?.(++done, ids.length);
       return metadata;

@@ -1,4 +1,4 @@
-import type { FieldProperty, FormFields, KintoneApp } from "./types.js";
+import type { FieldProperty, FormFields, KintoneApp, ProcessManagement } from "./types.js";
 
 /**
  * Thrown when a metadata body does not have the documented shape. `where` names what was read
@@ -92,5 +92,36 @@ export function normalizeApp(body: unknown, expectedId?: string): KintoneApp {
     description: typeof body.description === "string" ? body.description : "",
     spaceId: body.spaceId === null || body.spaceId === undefined ? null : String(body.spaceId),
     threadId: body.threadId === null || body.threadId === undefined ? null : String(body.threadId),
+  };
+}
+
+/**
+ * Checks a process management body (GET /k/v1/app/status.json): `enable` as a boolean (the docs sample writes
+ * "true"), `states` an object or null, `actions` a list of {name, from, to} or null. Unknown keys are kept.
+ */
+export function normalizeProcessManagement(body: unknown): ProcessManagement {
+  if (!isObject(body) || !("enable" in body)) {
+    throw new MetadataShapeError('expected an object with "enable" (the body of GET /k/v1/app/status.json)');
+  }
+  const states = body.states ?? null;
+  const actions = body.actions ?? null;
+  if (states !== null && !isObject(states))
+    throw new MetadataShapeError('"states" must be an object or null');
+  if (
+    actions !== null &&
+    (!Array.isArray(actions) ||
+      !actions.every(
+        (a) =>
+          isObject(a) && typeof a.name === "string" && typeof a.from === "string" && typeof a.to === "string",
+      ))
+  ) {
+    throw new MetadataShapeError('"actions" must be a list of {name, from, to} or null');
+  }
+  return {
+    ...(body as ProcessManagement),
+    enable: toBool(body.enable),
+    states: states as ProcessManagement["states"],
+    actions: actions as ProcessManagement["actions"],
+    revision: toNumericString(body.revision),
   };
 }

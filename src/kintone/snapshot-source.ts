@@ -3,7 +3,12 @@ import { join, sep } from "node:path";
 import { SnapshotError } from "../errors.js";
 import { exists } from "../util/fs.js";
 import { JsonSyntaxError, readJsonFile } from "../util/json-file.js";
-import { MetadataShapeError, normalizeApp, normalizeFormFields } from "./normalize.js";
+import {
+  MetadataShapeError,
+  normalizeApp,
+  normalizeFormFields,
+  normalizeProcessManagement,
+} from "./normalize.js";
 import { type AppMetadata, compareAppIds, type MetadataSource, type ReadOptions } from "./types.js";
 
 /** File names of the snapshot directory format (design.md §3). */
@@ -11,6 +16,7 @@ export const SNAPSHOT_FILES = {
   app: "app.json",
   fields: "form-fields.json",
   layout: "form-layout.json",
+  processManagement: "process-management.json",
   records: "records.json",
 } as const;
 
@@ -125,6 +131,13 @@ export class SnapshotMetadataSource implements MetadataSource {
       fields: checkShape(fieldsPath, () => normalizeFormFields(fieldsBody)),
     };
     if (withLayout && (await exists(layoutPath))) metadata.layout = await readSnapshotJson(layoutPath);
+    // Optional: the process management settings, exactly as GET /k/v1/app/status.json returns them.
+    const statusPath = join(appDir, SNAPSHOT_FILES.processManagement);
+    await this.inside(statusPath);
+    if (await exists(statusPath)) {
+      const body = await readSnapshotJson(statusPath);
+      metadata.processManagement = checkShape(statusPath, () => normalizeProcessManagement(body));
+    }
     return metadata;
   }
 }

@@ -21,6 +21,21 @@ export type FieldType = FieldProperty["type"];
 /** Body of GET /k/v1/app/form/fields.json. */
 export type FormFields = { properties: Record<string, FieldProperty>; revision: string };
 
+/** Body of GET /k/v1/app/status.json: the app's process management settings (kintone-api.md §1.5). */
+export type ProcessManagement = {
+  enable: boolean;
+  states: Record<
+    string,
+    {
+      name: string;
+      index: string;
+      assignee?: { type: string; entities: Array<{ entity: { type: string; code: string | null } }> };
+    }
+  > | null;
+  actions: Array<{ name: string; from: string; to: string; filterCond?: string; type?: string }> | null;
+  revision: string;
+};
+
 /** Everything `generate` needs to know about one app. */
 export type AppMetadata = {
   app: KintoneApp;
@@ -28,9 +43,11 @@ export type AppMetadata = {
   /** Body of GET /k/v1/app/form/layout.json, when it was read (snapshots keep it; generate does not need it). */
   layout?: unknown;
   /** The bodies exactly as Kintone returned them, for snapshots (design.md §3: stored unchanged). */
-  raw?: { app: unknown; fields: unknown };
+  raw?: { app: unknown; fields: unknown; processManagement?: unknown };
   /** The guest space the app lives in, when it was read through a guest-space URL. */
   guestSpaceId?: string;
+  /** Body of GET /k/v1/app/status.json, when it was read (snapshots keep it as process-management.json). */
+  processManagement?: ProcessManagement;
 };
 
 /** A place to read app metadata from: live Kintone or a snapshot directory. */
@@ -44,6 +61,8 @@ export interface MetadataSource {
 export type ReadOptions = {
   /** Also read the form layout (snapshot needs it; generate does not). */
   withLayout?: boolean;
+  /** Also read the process management settings (snapshot, and generate for the `status` operations). */
+  withProcessManagement?: boolean;
   /** Called after each app's metadata is read (for progress lines). */
   onProgress?: (done: number, total: number) => void;
 };

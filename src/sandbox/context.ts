@@ -97,7 +97,15 @@ export type SandboxState = {
   cursors: Map<string, import("./routes/records.js").Cursor>;
   /** Known entity names by code (users, organizations, groups met in the data), for entity values. */
   names: Map<string, string>;
+  /** Uploaded files (temporary keys from POST file.json) and stored ones (keys of files in records). */
+  files: Map<string, SandboxFile>;
 };
+
+/** A file the sandbox holds: uploaded (temporary: usable in a record write) or stored in a record. */
+export type SandboxFile = { name: string; contentType: string; data: Buffer; temporary: boolean };
+
+/** An answer that is a file, not JSON (GET file.json). */
+export type FileAnswer = { file: SandboxFile };
 
 export type Handler = (ctx: ApiRequest, state: SandboxState) => unknown;
 

@@ -22,6 +22,13 @@ export type WriteContext = {
   now: Date;
   /** Known user, organization and group names by code, to fill `name` in entity values. */
   names: ReadonlyMap<string, string>;
+  /**
+   * Stores a copy of an uploaded file under a new key and describes it, or undefined when `fileKey` is no upload
+   * (absent: uploads are not known, and unknown keys are kept as they are).
+   */
+  storeUpload?: (
+    fileKey: string,
+  ) => { contentType: string; fileKey: string; name: string; size: string } | undefined;
 };
 
 type Input = Record<string, { value?: unknown } | undefined>;
@@ -52,6 +59,13 @@ function isLookup(field: FieldProperty | SubtableFieldProperty): field is Kinton
 function isWritable(field: FieldProperty | SubtableFieldProperty, targets: ReadonlySet<string>): boolean {
   const writable = factsOfType(field.type)?.writable ?? "no";
   return writable !== "no" && !targets.has(field.code) && !isAutoCalculatedText(field);
+}
+
+/** The status a new record starts in: the state with the lowest index, when process management is on. */
+function initialStatus(app: SandboxApp): string | undefined {
+  const settings = app.processManagement;
+  if (settings === undefined || !settings.enable || settings.states === null) return undefined;
+  return Object.values(settings.states).sort((a, b) => Number(a.index) - Number(b.index))[0]?.name;
 }
 
 /** The empty value of a type, as GET returns it (kintone-api.md §2). */
@@ -213,14 +227,19 @@ function normalizeValue(
         if (typeof fileKey !== "string" || fileKey === "")
           addError(errors, `${key}.values[${i}].fileKey`, "Specify the fileKey.");
         const existing = known.find((file) => file.fileKey === fileKey);
-        return (
-          existing ?? {
-            contentType: "application/octet-stream",
-            fileKey: String(fileKey ?? ""),
-            name: String(fileKey ?? ""),
-            size: "0",
-          }
-        );
+        if (existing !== undefined) return existing;
+        if (ctx.storeUpload !== undefined && typeof fileKey === "string" && fileKey !== "") {
+          const stored = ctx.storeUpload(fileKey);
+          if (stored === undefined)
+            throw new KintoneApiError(400, "GAIA_BL01", `The specified file (id: ${fileKey}) not found.`);
+          return stored;
+        }
+        return {
+          contentType: "application/octet-stream",
+          fileKey: String(fileKey ?? ""),
+          name: String(fileKey ?? ""),
+          size: "0",
+        };
       });
     }
     default:
@@ -582,7 +601,10 @@ export function buildNewRecord(
       case "STATUS_ASSIGNEE":
       case "CATEGORY":
         if ((field as { enabled?: boolean }).enabled)
-          values[field.code] = { type: field.type, value: emptyValue(field.type) };
+          values[field.code] = {
+            type: field.type,
+            value: field.type === "STATUS" ? (initialStatus(app) ?? "") : emptyValue(field.type),
+          };
         break;
       case "GROUP":
       case "REFERENCE_TABLE":

@@ -5,9 +5,19 @@ import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import qs from "qs";
 import { SAMPLE_APPS_DIR } from "../templates.js";
-import type { ApiRequest, Caller, FaultKind, Handler, SandboxOptions, SandboxState } from "./context.js";
+import type {
+  ApiRequest,
+  Caller,
+  FaultKind,
+  FileAnswer,
+  Handler,
+  SandboxOptions,
+  SandboxState,
+} from "./context.js";
 import { KintoneApiError } from "./errors.js";
 import { getApp, getApps, getFormFields, getFormLayout, getStatus } from "./routes/apps.js";
+import { COMMENT_ROUTES } from "./routes/comments.js";
+import { FILE_ROUTES } from "./routes/files.js";
 import { RECORD_ROUTES } from "./routes/records.js";
 import { loadSandboxData } from "./store.js";
 
@@ -52,7 +62,44 @@ function json(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
+/**
+ * The fields of a multipart body (POST file.json, as the official clients send it), read by the platform's own
+ * parser (the Fetch API's FormData): text parts as strings, file parts as `{name, contentType, data}`.
+ */
+async function multipartParams(raw: Buffer, contentType: string): Promise<Record<string, unknown>> {
+  let form: FormData;
+  try {
+    form = await new Response(new Blob([new Uint8Array(raw)]), {
+      headers: { "content-type": contentType },
+    }).formData();
+  } catch {
+    throw new KintoneApiError(400, "CB_IJ01", "Failed to parse the multipart body.");
+  }
+  const params: Record<string, unknown> = {};
+  for (const [name, value] of form.entries()) {
+    params[name] =
+      typeof value === "string"
+        ? value
+        : {
+            name: value.name,
+            contentType: value.type || "application/octet-stream",
+            data: Buffer.from(await value.arrayBuffer()),
+          };
+  }
+  return params;
+}
+
+function isFileAnswer(body: unknown): body is FileAnswer {
+  return (
+    typeof body === "object" &&
+    body !== null &&
+    "file" in body &&
+    Object.keys(body).length === 1 &&
+    Buffer.isBuffer((body as FileAnswer).file?.data)
+  );
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -60,7 +107,7 @@ async function readBody(req: IncomingMessage): Promise<string> {
     if (size > MAX_BODY) throw new KintoneApiError(413, "CB_VA01", "The request is too large.");
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
 }
 
 /** Entity names met in the data (users, organizations, groups), so written codes come back with names. */
@@ -145,6 +192,8 @@ function authenticate(req: IncomingMessage, options: SandboxOptions): Caller {
 /** Routes: "METHOD endpoint" → handler. Settings APIs also answer under /preview/. */
 const ROUTES: Record<string, Handler> = {
   ...RECORD_ROUTES,
+  ...COMMENT_ROUTES,
+  ...FILE_ROUTES,
   "GET apps": getApps,
   "GET app": getApp,
   "GET app/form/fields": getFormFields,
@@ -159,7 +208,13 @@ const PREVIEW_ENDPOINTS = new Set(["app/form/fields", "app/form/layout", "app/st
  */
 export async function createSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const apps = await loadSandboxData(options.data ?? SAMPLE_APPS_DIR);
-  const state: SandboxState = { apps, options, cursors: new Map(), names: collectNames(apps, options) };
+  const state: SandboxState = {
+    apps,
+    options,
+    cursors: new Map(),
+    names: collectNames(apps, options),
+    files: new Map(),
+  };
   const stats: SandboxStats = { requests: 0, faults: {}, byEndpoint: {}, maxInFlight: 0, cursors: 0 };
   const current = (): SandboxStats => {
     const now = Date.now();
@@ -208,7 +263,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     try {
       // The request is received whole first: as with Kintone, a caller that leaves while it is handled does not
       // stop it from being carried out.
-      const text = await readBody(req);
+      const raw = await readBody(req);
       if (options.latencyMs) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
       const fault = drawFault();
       if (fault !== undefined) stats.faults[fault] = (stats.faults[fault] ?? 0) + 1;
@@ -245,14 +300,10 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
         depth: 5,
         arrayLimit: 1000,
       }) as Record<string, unknown>;
-      if (/^multipart\//i.test(String(req.headers["content-type"] ?? ""))) {
-        // Files are not stored by the sandbox yet: say so, rather than fail to read the upload as JSON.
-        throw new KintoneApiError(
-          400,
-          "CB_NO01",
-          "The sandbox does not support file uploads (multipart bodies) yet.",
-        );
-      }
+      const contentType = String(req.headers["content-type"] ?? "");
+      const text = /^multipart\//i.test(contentType) ? "" : raw.toString("utf8");
+      if (/^multipart\//i.test(contentType))
+        params = { ...params, ...(await multipartParams(raw, contentType)) };
       if (text.trim() !== "") {
         try {
           params = { ...params, ...(JSON.parse(text) as Record<string, unknown>) };
@@ -280,6 +331,16 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
       if (fault === "lost") {
         // The request was handled, but its answer never reaches the caller.
         req.socket.destroy();
+        return;
+      }
+      if (isFileAnswer(body)) {
+        const { file } = body;
+        res.writeHead(200, {
+          "content-type": file.contentType,
+          "content-length": file.data.length,
+          "content-disposition": `attachment; filename*=UTF-8''${encodeURIComponent(file.name)}`,
+        });
+        res.end(file.data);
         return;
       }
       json(res, 200, body);

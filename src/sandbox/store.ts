@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { SnapshotError } from "../errors.js";
 import { SNAPSHOT_FILES, SnapshotMetadataSource } from "../kintone/snapshot-source.js";
-import type { FormFields, KintoneApp } from "../kintone/types.js";
+import type { FormFields, KintoneApp, ProcessManagement } from "../kintone/types.js";
 import { JsonSyntaxError, parseJsonText } from "../util/json-file.js";
 import { type FieldInfo, indexFields } from "./fields.js";
 
@@ -22,6 +22,20 @@ export type SandboxApp = {
   records: Map<number, StoredRecord>;
   nextId: number;
   nextRowId: number;
+  /** The process management settings of the snapshot (process-management.json), when it has them. */
+  processManagement?: ProcessManagement;
+  /** Comments by record id, oldest first. */
+  comments: Map<number, SandboxComment[]>;
+  nextCommentId: number;
+};
+
+/** A record comment as GET /k/v1/record/comments.json returns it. */
+export type SandboxComment = {
+  id: string;
+  text: string;
+  createdAt: string;
+  creator: { code: string; name: string };
+  mentions: Array<{ code: string; type: string }>;
 };
 
 /** Loads a snapshot directory into memory; a broken directory is a SnapshotError naming the file, at start-up. */
@@ -79,6 +93,9 @@ export async function loadSandboxData(dir: string): Promise<Map<string, SandboxA
       records: byId,
       nextId: Math.max(0, ...byId.keys()) + 1,
       nextRowId: maxRow + 1,
+      ...(meta.processManagement !== undefined ? { processManagement: meta.processManagement } : {}),
+      comments: new Map(),
+      nextCommentId: 1,
     });
   }
   return apps;

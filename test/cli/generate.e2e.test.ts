@@ -158,6 +158,7 @@ describe("kintone-openapi generate (built CLI)", () => {
       "app.json",
       "form-fields.json",
       "form-layout.json",
+      "process-management.json",
     ]);
     const fromSnapshot = await runCli(["generate", "--from", "snap", "--stdout"], { cwd: dir });
     const fromDemo = await runCli(["generate", "--demo", "--app", "1,2", "--stdout"], { cwd: dir });

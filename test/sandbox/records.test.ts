@@ -92,16 +92,39 @@ describe("records through @kintone/rest-api-client", () => {
     await expect(client.record.getRecord({ app: 1, id })).rejects.toMatchObject({ code: "GAIA_RE01" });
   });
 
-  it("answers a multipart upload with a clear not-supported error, not a JSON parse error (issue #11)", async () => {
-    const form = new FormData();
-    form.append("file", new Blob(["hello"]), "hello.txt");
-    const response = await fetch(`${sandbox.url}/k/v1/file.json`, {
-      method: "POST",
-      headers: { "x-cybozu-authorization": Buffer.from("sandbox:sandbox").toString("base64") },
-      body: form,
+  it("uploads, attaches and downloads files as Kintone does (the official client's multipart)", async () => {
+    const bytes = Buffer.from([0, 1, 2, 255, 254, 10, 13, 0x7f, ...Buffer.from("契約書")]);
+    const { fileKey } = await client.file.uploadFile({ file: { name: "契約書.pdf", data: bytes } });
+    // A temporary key is no download key.
+    expect((await failure(client.file.downloadFile({ fileKey }))).status).toBe(400);
+    const { id } = await client.record.addRecord({
+      app: 2,
+      record: {
+        Deal_name: { value: "With a contract" },
+        Customer: { value: "Acme Robotics" },
+        Proposal: { value: [{ fileKey }] },
+      },
     });
-    expect(response.status).toBe(400);
-    expect((await response.json()).message).toMatch(/does not support file uploads/);
+    const { record } = await client.record.getRecord({ app: 2, id });
+    const [stored] = (record.Proposal?.value ?? []) as Array<{
+      fileKey: string;
+      name: string;
+      size: string;
+      contentType: string;
+    }>;
+    expect(stored).toMatchObject({ name: "契約書.pdf", size: String(bytes.length) });
+    expect(stored?.fileKey).not.toBe(fileKey);
+    const downloaded = Buffer.from(await client.file.downloadFile({ fileKey: stored?.fileKey as string }));
+    expect(downloaded.equals(bytes)).toBe(true);
+    // A key that was never uploaded is refused, not stored as an empty file.
+    const bad = await failure(
+      client.record.updateRecord({
+        app: 2,
+        id,
+        record: { Proposal: { value: [{ fileKey: "no-such-key" }] } },
+      }),
+    );
+    expect(bad.code).toBe("GAIA_BL01");
   });
 
   it("numbers records with the app code when the app has one", async () => {

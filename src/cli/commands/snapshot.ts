@@ -34,13 +34,18 @@ export async function handleSnapshot(
   output.info(
     output.color.dim(`Reading ${appIds.length} app${appIds.length === 1 ? "" : "s"} from ${source.origin}…`),
   );
-  const apps = await source.readApps(appIds, { withLayout: true });
+  const apps = await source.readApps(appIds, { withLayout: true, withProcessManagement: true });
   const files = new Map<string, string>();
   for (const meta of apps) {
     const id = meta.app.appId;
     files.set(`${id}/${SNAPSHOT_FILES.app}`, json(meta.raw?.app ?? meta.app));
     files.set(`${id}/${SNAPSHOT_FILES.fields}`, json(meta.raw?.fields ?? meta.fields));
     if (meta.layout !== undefined) files.set(`${id}/${SNAPSHOT_FILES.layout}`, json(meta.layout));
+    if (meta.processManagement !== undefined)
+      files.set(
+        `${id}/${SNAPSHOT_FILES.processManagement}`,
+        json(meta.raw?.processManagement ?? meta.processManagement),
+      );
   }
   await writeTreeAtomic(dir, files);
   output.info(

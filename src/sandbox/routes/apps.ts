@@ -43,6 +43,7 @@ export const getFormLayout: Handler = (ctx, state) => {
 
 export const getStatus: Handler = (ctx, state) => {
   const app = appFor(ctx, state, ctx.params.app, "manage");
+  if (app.processManagement !== undefined) return app.processManagement;
   const status = Object.values(app.fields.properties).find((field) => field.type === "STATUS");
   const enabled = status !== undefined && (status as { enabled?: boolean }).enabled === true;
   return { enable: enabled, states: null, actions: null, revision: app.fields.revision };

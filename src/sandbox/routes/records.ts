@@ -14,6 +14,7 @@ import {
   type Actor,
   buildNewRecord,
   buildUpdatedRecord,
+  kintoneDateTime,
   updateKeyField,
   type WriteContext,
 } from "../records.js";
@@ -77,6 +78,18 @@ function writeContext(ctx: ApiRequest, state: SandboxState): WriteContext {
     actor: actorOf(ctx),
     now: state.options.now?.() ?? new Date(),
     names: state.names,
+    storeUpload: (fileKey) => {
+      const upload = state.files.get(fileKey);
+      if (upload === undefined || !upload.temporary) return undefined;
+      const key = randomUUID().replace(/-/g, "");
+      state.files.set(key, { ...upload, temporary: false });
+      return {
+        contentType: upload.contentType,
+        fileKey: key,
+        name: upload.name,
+        size: String(upload.data.length),
+      };
+    },
   };
 }
 
@@ -415,7 +428,109 @@ const deleteCursor: Handler = (ctx, state) => {
   return {};
 };
 
+/**
+ * Whether a record meets an action's condition (`filterCond`, a query condition). A condition naming fields the
+ * app does not have (the documentation's sample settings do) is not enforced.
+ */
+function meetsCondition(
+  app: SandboxApp,
+  record: StoredRecord,
+  condition: string | undefined,
+  ctx: ApiRequest,
+  state: SandboxState,
+): boolean {
+  if (condition === undefined || condition.trim() === "") return true;
+  try {
+    return compileQuery(parseQuery(condition), queryEnv(app, ctx, state)).filter(record);
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * Runs a process management action on one record (PUT /k/v1/record/status.json): the action must start from the
+ * record's status (400 GAIA_IL03 otherwise), and the app must have process management on (400 GAIA_ST02). The
+ * status moves to the action's `to`, the assignees to the one given or the new status's users; the revision goes up
+ * by 2, as Kintone's does (kintone-api.md §1.5).
+ */
+function runAction(
+  app: SandboxApp,
+  records: Map<number, StoredRecord>,
+  item: Record<string, unknown>,
+  prefix: string,
+  ctx: ApiRequest,
+  state: SandboxState,
+): StoredRecord {
+  const settings = app.processManagement;
+  if (settings === undefined || !settings.enable)
+    throw new KintoneApiError(400, "GAIA_ST02", "The process management feature is disabled.");
+  const id = recordId(item.id, `${prefix}id`);
+  const existing = records.get(id);
+  if (existing === undefined) throw notFound(id);
+  checkRevision(existing, item.revision);
+  if (typeof item.action !== "string" || item.action === "")
+    throw invalidInput({ [`${prefix}action`]: ["Required field."] });
+  const status = Object.values(existing).find((field) => field.type === "STATUS");
+  const current = String(status?.value ?? "");
+  const action = (settings.actions ?? []).find((a) => a.name === item.action && a.from === current);
+  if (action === undefined || !meetsCondition(app, existing, action.filterCond, ctx, state))
+    throw new KintoneApiError(
+      400,
+      "GAIA_IL03",
+      `The specified action "${item.action}" cannot be run from the status "${current}" on this record.`,
+    );
+  const write = writeContext(ctx, state);
+  const next: StoredRecord = { ...existing };
+  let assignees: Array<{ code: string; name: string }> = [];
+  if (typeof item.assignee === "string" && item.assignee !== "")
+    assignees = [{ code: item.assignee, name: state.names.get(item.assignee) ?? item.assignee }];
+  else
+    assignees = (settings.states?.[action.to]?.assignee?.entities ?? [])
+      .filter((e) => e.entity.type === "USER" && typeof e.entity.code === "string")
+      .map((e) => ({
+        code: e.entity.code as string,
+        name: state.names.get(e.entity.code as string) ?? (e.entity.code as string),
+      }));
+  for (const [code, field] of Object.entries(existing)) {
+    if (field.type === "STATUS") next[code] = { type: "STATUS", value: action.to };
+    if (field.type === "STATUS_ASSIGNEE") next[code] = { type: "STATUS_ASSIGNEE", value: assignees };
+    if (field.type === "MODIFIER") next[code] = { type: "MODIFIER", value: { ...write.actor } };
+    if (field.type === "UPDATED_TIME")
+      next[code] = { type: "UPDATED_TIME", value: kintoneDateTime(write.now) };
+  }
+  next.$revision = { type: "__REVISION__", value: String(Number(existing.$revision?.value ?? 0) + 2) };
+  records.set(id, next);
+  return next;
+}
+
+const updateStatus: WriteHandler = (ctx, state, tx) => {
+  const app = appFor(ctx, state, ctx.params.app, "edit");
+  return inTransaction(tx, (t) => ({
+    revision: runAction(app, t.records(app), ctx.params, "", ctx, state).$revision?.value,
+  }));
+};
+
+const updateStatuses: WriteHandler = (ctx, state, tx) => {
+  const app = appFor(ctx, state, ctx.params.app, "edit");
+  const list = listParam(ctx.params.records, "records", LIMITS.recordsPerWrite, "records can be updated");
+  return inTransaction(tx, (t) => ({
+    records: list.map((raw, i) => {
+      const updated = runAction(
+        app,
+        t.records(app),
+        (raw ?? {}) as Record<string, unknown>,
+        `records[${i}].`,
+        ctx,
+        state,
+      );
+      return { id: updated.$id?.value, revision: updated.$revision?.value };
+    }),
+  }));
+};
+
 const BULK_APIS: Record<string, WriteHandler> = {
+  "PUT record/status": updateStatus,
+  "PUT records/status": updateStatuses,
   "POST record": addRecord,
   "POST records": addRecords,
   "PUT record": updateRecord,
@@ -482,4 +597,6 @@ export const RECORD_ROUTES: Record<string, Handler> = {
   "GET records/cursor": getCursor,
   "DELETE records/cursor": deleteCursor,
   "POST bulkRequest": bulkRequest,
+  "PUT record/status": updateStatus,
+  "PUT records/status": updateStatuses,
 };
