@@ -8,7 +8,13 @@ import type {
   SchemaObject,
 } from "openapi3-ts/oas30";
 import { ConfigError } from "../errors.js";
-import { CUSTOM_ORDER_SKIP_MAX, MAX_RECORD_ID, PROXY_CALL_BUDGET } from "../kintone/limits.js";
+import {
+  CUSTOM_ORDER_SKIP_MAX,
+  MAX_RECORD_ID,
+  PROXY_CALL_BUDGET,
+  SKIP_MAX,
+  SKIP_TOKEN_MAX,
+} from "../kintone/limits.js";
 import type { AppMetadata } from "../kintone/types.js";
 import type { FilterOperator } from "./capabilities.js";
 import { SCHEMA_REF } from "./map-field.js";
@@ -53,7 +59,7 @@ export type BuildResult = {
 };
 
 /** Shared component names, never given to an app. */
-const SHARED_SCHEMAS = ["Entity", "FileRef", "ErrorResponse", "ErrorBody", "ErrorDetail"];
+const SHARED_SCHEMAS = ["Entity", "ErrorResponse", "ErrorBody", "ErrorDetail"];
 /** The update input's list of properties to empty (design.md §4, nulls). */
 export const CLEAR_FIELDS = "clearFields";
 
@@ -210,7 +216,7 @@ function listParameters(properties: readonly PropertyModel[], singular: string):
     ),
     queryParameter(
       "$skip",
-      { type: "integer", format: "int32", minimum: 0, default: 0 },
+      { type: "integer", format: "int32", minimum: 0, maximum: SKIP_MAX, default: 0 },
       `Number of matching records to skip before the page starts (default 0); past the last record the page is empty. One request makes at most ${PROXY_CALL_BUDGET} Kintone calls: in id order any $skip is reached, in another $orderby a $skip beyond ${CUSTOM_ORDER_SKIP_MAX.toLocaleString("en-US")} is refused (400 SkipTooDeep). To walk through many records, follow skipToken instead.`,
     ),
     queryParameter(
@@ -220,7 +226,7 @@ function listParameters(properties: readonly PropertyModel[], singular: string):
     ),
     queryParameter(
       "$skiptoken",
-      { type: "string" },
+      { type: "string", minLength: 1, maxLength: SKIP_TOKEN_MAX, pattern: "^[A-Za-z0-9_-]+$" },
       "Continues a listing where a previous page stopped: pass the skipToken of that page, with the same $filter, $orderby and $select.",
     ),
   ];
@@ -229,7 +235,7 @@ function listParameters(properties: readonly PropertyModel[], singular: string):
 function selectParameter(): ParameterObject {
   return queryParameter(
     "$select",
-    { type: "string" },
+    { type: "string", minLength: 1 },
     "Comma-separated property names to return, e.g. id,name. Default: all properties. id and revision are always returned.",
   );
 }
@@ -280,72 +286,221 @@ function jsonBody(schemaName: string, description: string) {
 }
 
 /**
+ * Field types whose empty value the proxy answers as null (src/proxy/convert.ts: numbers, calculated values, dates,
+ * times and drop-downs); every other type answers "" or [] when empty. Their record properties are `nullable`.
+ */
+const NULL_WHEN_EMPTY: ReadonlySet<string> = new Set([
+  "NUMBER",
+  "CALC",
+  "DATE",
+  "TIME",
+  "DATETIME",
+  "DROP_DOWN",
+  "CREATED_TIME",
+  "UPDATED_TIME",
+]);
+
+/**
+ * Constraints that records already stored can break (an option removed or renamed, a length or range tightened after
+ * the value was saved): written into input schemas only, so that answers validate for old data too.
+ */
+const INPUT_ONLY = ["enum", "minLength", "maxLength", "minimum", "maximum"] as const;
+
+/** A file of a FILE property, as answered (src/proxy/convert.ts gives all four). */
+const FILE_ANSWER: SchemaObject = {
+  type: "object",
+  description: "An attached file.",
+  required: ["fileKey", "name", "contentType", "size"],
+  properties: {
+    fileKey: { type: "string", description: "Kintone file key: send it back in an update to keep the file." },
+    name: { type: "string", description: "File name." },
+    contentType: { type: "string", description: "MIME type." },
+    size: { type: "integer", format: "int64", description: "Size in bytes." },
+  },
+};
+
+/** A file of a FILE property, as written: the key of a file uploaded to Kintone, or of one read back to keep it. */
+const FILE_INPUT: SchemaObject = {
+  type: "object",
+  description:
+    "A file to attach: the fileKey of a file uploaded to Kintone, or of an attached file read back.",
+  required: ["fileKey"],
+  properties: { fileKey: { type: "string", minLength: 1, description: "Kintone file key." } },
+};
+
+/**
+ * How a property is written in one input schema:
+ * - `optional`: may be left out or sent as null (not given);
+ * - `required`: must be given with a value (the create input's required properties, a table row's required columns).
+ * `nonEmpty` marks a field Kintone requires: an empty value ("" or []) is refused wherever it is written.
+ */
+type WriteRole = { required: boolean; nonEmpty: boolean };
+
+/** The choice options of a property schema (its enum, or its items' enum), in display order. */
+function optionsOf(schema: SchemaObject): string[] | undefined {
+  const items = schema.items as SchemaObject | undefined;
+  const options = schema.enum ?? items?.enum;
+  return Array.isArray(options) ? options.map(String) : undefined;
+}
+
+/**
  * The description of one property: label, Kintone code and type, constraints, and (in the record schema only,
- * where $filter and $orderby apply) what it can be filtered and sorted by.
+ * where $filter and $orderby apply) what it can be filtered and sorted by, and the current choice options (which the
+ * record schema does not constrain: a stored record may hold an option removed since).
  */
 function describeProperty(property: PropertyModel, mode: "read" | "write"): string {
   const facts = [...property.notes];
+  const origin = property.code.startsWith("$")
+    ? `Kintone ${property.code}`
+    : `Kintone field ${property.code} (${property.type})`;
   if (mode === "read") {
     if (!property.writable && !property.code.startsWith("$")) facts.push("read-only");
     const ops = property.capability.filter.map((op) => (op === "null" ? "eq null" : op));
     if (ops.length > 0) facts.push(`filter: ${ops.join(" ")}`);
     if (property.capability.sort) facts.push("sortable");
+    const options = optionsOf(property.schema);
+    if (options !== undefined && options.length > 0) {
+      const head = `${property.label}. ${origin}; ${facts.join("; ")}; options: `;
+      const quoted = options.map((option) => JSON.stringify(option));
+      facts.push(`options: ${listWithin(quoted, Math.max(40, MAX_DESCRIPTION - head.length - 2))}`);
+    }
   }
-  const origin = property.code.startsWith("$")
-    ? `Kintone ${property.code}`
-    : `Kintone field ${property.code} (${property.type})`;
   return fitDescription(`${property.label}. ${origin}${facts.length > 0 ? `; ${facts.join("; ")}` : ""}.`);
 }
 
-function propertySchema(
-  property: PropertyModel,
-  rowSchema: string | undefined,
-  mode: "read" | "write",
-): SchemaObject {
+/** A copy of `schema` (and of its items) without the constraints that belong to inputs only. */
+function withoutInputConstraints(schema: SchemaObject): SchemaObject {
+  const copy: SchemaObject = { ...schema };
+  for (const keyword of INPUT_ONLY) delete copy[keyword];
+  const items = copy.items;
+  if (items !== undefined && !("$ref" in items)) copy.items = withoutInputConstraints(items);
+  return copy;
+}
+
+/** The schema of a property in the record (answer) shape: nullable where the proxy answers null, no input constraints. */
+function readPropertySchema(property: PropertyModel, rowSchema: string | undefined): SchemaObject {
   const schema: SchemaObject =
-    rowSchema !== undefined ? { type: "array", items: ref(rowSchema) } : { ...property.schema };
-  schema.description = describeProperty(property, mode);
-  if (mode === "read" && !property.writable) schema.readOnly = true;
+    rowSchema !== undefined
+      ? { type: "array", items: ref(rowSchema) }
+      : property.type === "FILE"
+        ? { type: "array", items: FILE_ANSWER }
+        : withoutInputConstraints(property.schema);
+  schema.description = describeProperty(property, "read");
+  if (NULL_WHEN_EMPTY.has(property.type)) schema.nullable = true;
+  if (!property.writable) schema.readOnly = true;
   schema["x-kintone-field-code"] = property.code;
   schema["x-kintone-field-type"] = property.type;
   return schema;
 }
 
 /**
- * Write-mode property schemas are identical in the create and update inputs, so both share one object: the
- * serialised spec is the same, and a spec of hundreds of apps needs a third less memory to build.
+ * The schema of a property in an input: the constraints Kintone checks, a non-empty value where Kintone requires one,
+ * and `nullable` where null is taken as "not given" (not on required properties, and not beside an enum, which would
+ * have to list null as an option).
  */
-const writeSchemas = new WeakMap<PropertyModel, SchemaObject>();
+function inputPropertySchema(
+  property: PropertyModel,
+  rowSchema: string | undefined,
+  role: WriteRole,
+): SchemaObject {
+  const schema: SchemaObject =
+    rowSchema !== undefined
+      ? { type: "array", items: ref(rowSchema) }
+      : property.type === "FILE"
+        ? { type: "array", items: FILE_INPUT }
+        : { ...property.schema };
+  if (role.nonEmpty) {
+    // Dates, date-times and times already exclude "" by their format or pattern.
+    if (
+      schema.type === "string" &&
+      schema.enum === undefined &&
+      schema.format === undefined &&
+      !schema.pattern
+    )
+      schema.minLength = Math.max(1, schema.minLength ?? 0);
+    if (schema.type === "array") schema.minItems = 1;
+  }
+  schema.description = describeProperty(property, "write");
+  if (!role.required && schema.enum === undefined) schema.nullable = true;
+  schema["x-kintone-field-code"] = property.code;
+  schema["x-kintone-field-type"] = property.type;
+  return schema;
+}
 
-function writePropertySchema(property: PropertyModel, rowSchema: string | undefined): SchemaObject {
-  let schema = writeSchemas.get(property);
+/**
+ * Input property schemas are mostly identical in the create and update inputs, so both share one object per role:
+ * the serialised spec is the same, and a spec of hundreds of apps needs a third less memory to build.
+ */
+const inputSchemas = new WeakMap<PropertyModel, Map<string, SchemaObject>>();
+
+function sharedInputSchema(
+  property: PropertyModel,
+  rowSchema: string | undefined,
+  role: WriteRole,
+): SchemaObject {
+  const key = `${role.required}/${role.nonEmpty}`;
+  let byRole = inputSchemas.get(property);
+  if (byRole === undefined) {
+    byRole = new Map();
+    inputSchemas.set(property, byRole);
+  }
+  let schema = byRole.get(key);
   if (schema === undefined) {
-    schema = propertySchema(property, rowSchema, "write");
-    writeSchemas.set(property, schema);
+    schema = inputPropertySchema(property, rowSchema, role);
+    byRole.set(key, schema);
   }
   return schema;
 }
 
+/**
+ * An object schema of an app: the record or a table row as answered (`read`), or an input: `create` (required = what
+ * Kintone requires and cannot fill), `update` (nothing required), `row` (a table row to write: required = the
+ * columns Kintone requires in every row). `requires(property)` says whether Kintone requires a value of the field.
+ */
 function objectSchema(
   appId: string,
   description: string,
   properties: readonly PropertyModel[],
-  mode: "read" | "create" | "update",
+  mode: "read" | "create" | "update" | "row",
   rowSchemaOf: (property: PropertyModel) => string | undefined,
+  requires: (property: PropertyModel) => boolean = () => false,
 ): SchemaObject {
   const included = mode === "read" ? properties : properties.filter((p) => p.writable);
   const schema: SchemaObject = { type: "object", description, properties: {} };
   const required: string[] = [];
   for (const property of included) {
-    (schema.properties as Record<string, SchemaObject>)[property.name] =
-      mode === "read"
-        ? propertySchema(property, rowSchemaOf(property), "read")
-        : writePropertySchema(property, rowSchemaOf(property));
-    if (mode === "create" && property.requiredOnCreate) required.push(property.name);
+    let propertySchema: SchemaObject;
+    if (mode === "read") propertySchema = readPropertySchema(property, rowSchemaOf(property));
+    else {
+      const nonEmpty = requires(property);
+      const isRequired = (mode === "create" && property.requiredOnCreate) || (mode === "row" && nonEmpty);
+      propertySchema = sharedInputSchema(property, rowSchemaOf(property), { required: isRequired, nonEmpty });
+      if (isRequired) required.push(property.name);
+    }
+    (schema.properties as Record<string, SchemaObject>)[property.name] = propertySchema;
   }
+  if (mode === "read" && properties.some((p) => p.code === "$id")) required.push("id", "revision");
   if (required.length > 0) schema.required = required;
   schema["x-kintone-app-id"] = appId;
   return schema;
+}
+
+/**
+ * Whether Kintone requires a value of each field (its `required` flag; not enforced on RADIO_BUTTON, which always
+ * holds an option, nor on computed fields, which are never written): `code` → required, per table (`""` = the record).
+ */
+function kintoneRequired(meta: AppMetadata): (table: string) => (property: PropertyModel) => boolean {
+  const flag = (field: unknown) =>
+    (field as { required?: unknown }).required === true &&
+    (field as { type?: unknown }).type !== "RADIO_BUTTON";
+  return (table) => (property) => {
+    const top = meta.fields.properties;
+    const field =
+      table === ""
+        ? top[property.code]
+        : (top[table] as { fields?: Record<string, unknown> } | undefined)?.fields?.[property.code];
+    return field !== undefined && flag(field);
+  };
 }
 
 /** "a Customer", "an Inquiry". */
@@ -372,6 +527,7 @@ function addApp(document: OpenAPIObject, plan: AppPlan, options: BuildOptions, t
     const row = plan.rowSchemaNames.get(property.code);
     return row === undefined ? undefined : `${row}${suffix}`;
   };
+  const requires = kintoneRequired(meta);
   const put = (name: string, schema: SchemaObject) => {
     if (taken.has(name.toLowerCase())) {
       throw new ConfigError(
@@ -393,6 +549,7 @@ function addApp(document: OpenAPIObject, plan: AppPlan, options: BuildOptions, t
         properties,
         "create",
         rowOf("Input"),
+        requires(""),
       ),
     );
   }
@@ -403,13 +560,18 @@ function addApp(document: OpenAPIObject, plan: AppPlan, options: BuildOptions, t
       properties,
       "update",
       rowOf("Input"),
+      requires(""),
     );
-    const clearable = properties.filter((p) => p.writable && !p.requiredOnCreate).map((p) => p.name);
+    // A field Kintone requires cannot be emptied (Kintone refuses the update): it is not offered.
+    const clearable = properties
+      .filter((p) => p.writable && !p.requiredOnCreate && !requires("")(p))
+      .map((p) => p.name);
     if (clearable.length > 0) {
       (update.properties as Record<string, SchemaObject>)[CLEAR_FIELDS] = {
         type: "array",
+        nullable: true,
         description:
-          "Properties to empty (Kintone's empty value: no text, no number, no date, no selection, no rows). Nothing else clears a property: null in this body means not given.",
+          "Properties to empty (Kintone's empty value: no text, no number, no date, no selection, no rows). Nothing else clears a property: null in this body means not given. Fields Kintone requires cannot be emptied.",
         items: { type: "string", enum: clearable },
       };
     }
@@ -456,14 +618,16 @@ function addApp(document: OpenAPIObject, plan: AppPlan, options: BuildOptions, t
         appId,
         `A row of table ${property.code} to write. Give the id of an existing row to change it; rows left out are deleted; rows without id are added.`,
         property.rows,
-        "update",
+        "row",
         () => undefined,
+        requires(property.code),
       );
       rowInput.properties = {
         id: {
           type: "integer",
           format: "int64",
-          description: "Row ID of an existing row to change; leave out for a new row.",
+          nullable: true,
+          description: "Row ID of an existing row to change; leave out (or null) for a new row.",
         },
         ...(rowInput.properties as Record<string, SchemaObject>),
       };
@@ -567,6 +731,28 @@ function addApp(document: OpenAPIObject, plan: AppPlan, options: BuildOptions, t
   document.tags = [...(document.tags ?? []), { name: tag, description: `Records of ${about}.` }];
 }
 
+/** Names of the component schemas that `root` refers to, directly or through other schemas. */
+function referencedSchemas(root: unknown, schemas: Readonly<Record<string, SchemaObject>>): Set<string> {
+  const found = new Set<string>();
+  const pending: unknown[] = [root];
+  while (pending.length > 0) {
+    const node = pending.pop();
+    if (Array.isArray(node)) pending.push(...node);
+    else if (typeof node === "object" && node !== null) {
+      for (const [key, value] of Object.entries(node)) {
+        if (key === "$ref" && typeof value === "string" && value.startsWith(SCHEMA_REF)) {
+          const name = value.slice(SCHEMA_REF.length);
+          if (!found.has(name)) {
+            found.add(name);
+            pending.push(schemas[name]);
+          }
+        } else if (typeof value === "object") pending.push(value);
+      }
+    }
+  }
+  return found;
+}
+
 /**
  * Builds the OpenAPI 3.0 document for the given apps (design.md §4). Pure: no I/O; the same input gives the
  * same document, key for key. `base` is the template of templates/base-spec.json.
@@ -619,10 +805,12 @@ export function buildDocument(
   }
   const taken = new Set(Object.keys(document.components.schemas ?? {}).map((name) => name.toLowerCase()));
   for (const plan of plans) addApp(document, plan, options, taken);
-  // Sorted component names keep the file stable and easy to diff.
+  // Only the schemas some operation uses (Entity only where an app has user fields), sorted to keep the file stable.
   const schemas = document.components.schemas as Record<string, SchemaObject>;
+  const used = referencedSchemas(document.paths, schemas);
   document.components.schemas = Object.fromEntries(
     Object.keys(schemas)
+      .filter((key) => used.has(key))
       .sort()
       .map((key) => [key, schemas[key] as SchemaObject]),
   );

@@ -16,7 +16,7 @@ function exampleValue(schema: Schema, schemas: Record<string, Schema>): unknown 
       return 1;
     case "array": {
       const items = schema.items ?? {};
-      if (items.$ref?.endsWith("/FileRef")) return undefined;
+      if (items.properties?.fileKey !== undefined) return undefined; // no file uploaded to attach
       if (items.$ref?.endsWith("/Entity")) return [{ code: "sandbox" }];
       const item = exampleValue(items, schemas);
       return item === undefined ? [] : [item];
