@@ -4,6 +4,7 @@ import type {
   ParameterObject,
   PathItemObject,
   ReferenceObject,
+  ResponseObject,
   ResponsesObject,
   SchemaObject,
 } from "openapi3-ts/oas30";
@@ -258,27 +259,49 @@ function revisionParameter(): ParameterObject {
   );
 }
 
-const ERROR_TEXT: Record<string, string> = {
-  "400":
-    "The request is invalid: a parameter, a filter or a property value. error.details names each problem.",
-  "401": "No valid API key was presented to the proxy.",
-  "404": "No record with this ID.",
-  "409": "The record changed since the given revision.",
-  "413": "The request body is too large.",
-  "429": "Kintone is busy (too many concurrent requests); retry later.",
-  "502": "Kintone refused the proxy's credentials or answered with an error the proxy could not map.",
-  "504": "Kintone did not answer in time.",
+/** What each error status the proxy can answer means, for the description of the `default` response. */
+const ERROR_TEXT = {
+  "400": "the request is invalid (error.details names each problem)",
+  "401": "no valid API key was presented to the proxy",
+  "404": "no record with this ID",
+  "409": "the record changed since the given revision",
+  "410": "ListingExpired: the listing cannot be continued, start it again without $skiptoken",
+  "413": "the body is too large",
+  "415": "the body is not sent as application/json",
+  "429": "Kintone is throttling: retry after error.retryAfterSeconds",
+  "500": "the proxy failed unexpectedly",
+  "502":
+    "Kintone refused the proxy's credentials, could not be reached or answered an error the proxy could not map (WriteOutcomeUnknown: a write may have been applied, read before writing again)",
+  "503": "the proxy or Kintone is busy or in maintenance: retry after error.retryAfterSeconds",
+  "504": "Kintone did not answer in time",
+} as const;
+type ErrorStatus = keyof typeof ERROR_TEXT;
+
+/** The statuses each operation can answer besides its success (src/proxy: handlers, body reader, Kintone errors). */
+const ERROR_STATUSES: Record<Operation, readonly ErrorStatus[]> = {
+  list: ["400", "401", "410", "429", "500", "502", "503", "504"],
+  get: ["400", "401", "404", "429", "500", "502", "503", "504"],
+  create: ["400", "401", "413", "415", "429", "500", "502", "503", "504"],
+  update: ["400", "401", "404", "409", "413", "415", "429", "500", "502", "503", "504"],
+  delete: ["400", "401", "404", "409", "429", "500", "502", "503", "504"],
 };
 
-function errorResponses(codes: readonly string[]): ResponsesObject {
-  const responses: ResponsesObject = {};
-  for (const code of codes) {
-    responses[code] = {
-      description: ERROR_TEXT[code] as string,
+/**
+ * The success response and one `default` response for every error (design.md §4). Salesforce turns `default` into a
+ * single output named `default`, so a Flow reads any error at default.error.message and tells them apart by the
+ * action's responseCode output; explicit error codes would each be one more output of the same shape (docs/salesforce.md).
+ */
+function responses(kind: Operation, success: string, ok: ResponseObject): ResponsesObject {
+  const statuses = ERROR_STATUSES[kind].map((code) => `${code} ${ERROR_TEXT[code]}`).join("; ");
+  return {
+    [success]: ok,
+    default: {
+      description: fitDescription(
+        `An error, as ErrorResponse (in Flow the output default, with responseCode saying which status): ${statuses}.`,
+      ),
       content: { "application/json": { schema: ref("ErrorResponse") } },
-    };
-  }
-  return responses;
+    },
+  };
 }
 
 function jsonBody(schemaName: string, description: string) {
@@ -656,13 +679,10 @@ function addApp(document: OpenAPIObject, plan: AppPlan, options: BuildOptions, t
       summary: `List ${plural}`,
       description: `Lists records of ${about}, a page at a time, with OData-style $filter, $orderby, $select, $top, $skip and $count.`,
       parameters: listParameters(properties, singular),
-      responses: {
-        "200": {
-          description: "A page of records.",
-          content: { "application/json": { schema: ref(`${singular}Page`) } },
-        },
-        ...errorResponses(["400", "401", "429", "502", "504"]),
-      },
+      responses: responses("list", "200", {
+        description: "A page of records.",
+        content: { "application/json": { schema: ref(`${singular}Page`) } },
+      }),
     });
   }
   if (wants.has("create")) {
@@ -674,13 +694,10 @@ function addApp(document: OpenAPIObject, plan: AppPlan, options: BuildOptions, t
         `${singular}Create`,
         `The new ${singular}. Required properties follow the app's required fields.`,
       ),
-      responses: {
-        "201": {
-          description: "The record as stored.",
-          content: { "application/json": { schema: ref(singular) } },
-        },
-        ...errorResponses(["400", "401", "413", "429", "502", "504"]),
-      },
+      responses: responses("create", "201", {
+        description: "The record as stored.",
+        content: { "application/json": { schema: ref(singular) } },
+      }),
     });
   }
   if (wants.has("get")) {
@@ -689,10 +706,10 @@ function addApp(document: OpenAPIObject, plan: AppPlan, options: BuildOptions, t
       summary: `Get ${aOrAn(singular)}`,
       description: `Reads one record of ${about} by its record ID.`,
       parameters: [idParameter(singular), selectParameter()],
-      responses: {
-        "200": { description: "The record.", content: { "application/json": { schema: ref(singular) } } },
-        ...errorResponses(["400", "401", "404", "429", "502", "504"]),
-      },
+      responses: responses("get", "200", {
+        description: "The record.",
+        content: { "application/json": { schema: ref(singular) } },
+      }),
     });
   }
   if (wants.has("update")) {
@@ -705,13 +722,10 @@ function addApp(document: OpenAPIObject, plan: AppPlan, options: BuildOptions, t
         `${singular}Update`,
         `The properties to change. Properties left out keep their values. A table property, when given, replaces all of the table's rows (Kintone's rule): send every row to keep, with its id.`,
       ),
-      responses: {
-        "200": {
-          description: "The record as stored.",
-          content: { "application/json": { schema: ref(singular) } },
-        },
-        ...errorResponses(["400", "401", "404", "409", "413", "429", "502", "504"]),
-      },
+      responses: responses("update", "200", {
+        description: "The record as stored.",
+        content: { "application/json": { schema: ref(singular) } },
+      }),
     });
   }
   if (wants.has("delete")) {
@@ -720,10 +734,7 @@ function addApp(document: OpenAPIObject, plan: AppPlan, options: BuildOptions, t
       summary: `Delete ${aOrAn(singular)}`,
       description: `Deletes one record of ${about}.`,
       parameters: [idParameter(singular), revisionParameter()],
-      responses: {
-        "204": { description: "The record was deleted." },
-        ...errorResponses(["400", "401", "404", "409", "429", "502", "504"]),
-      },
+      responses: responses("delete", "204", { description: "The record was deleted." }),
     });
   }
   if (Object.keys(collectionItem).length > 0) document.paths[collection] = collectionItem;
