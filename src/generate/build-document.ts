@@ -568,7 +568,7 @@ function addApp(document: OpenAPIObject, plan: AppPlan, options: BuildOptions, t
       `${singular}Create`,
       objectSchema(
         appId,
-        `A new record of ${about}. A property left out or sent as null gets Kintone's default.`,
+        `A new record of ${about}. A property left out or sent as null gets Kintone's default. Properties not listed here are refused (400).`,
         properties,
         "create",
         rowOf("Input"),
@@ -579,7 +579,7 @@ function addApp(document: OpenAPIObject, plan: AppPlan, options: BuildOptions, t
   if (wants.has("update")) {
     const update = objectSchema(
       appId,
-      `Changes to a record of ${about}: only the properties given are changed; a property sent as null is left as it is. To empty a property, name it in clearFields.`,
+      `Changes to a record of ${about}: only the properties given are changed; a property sent as null is left as it is. To empty a property, name it in clearFields. Properties not listed here are refused (400).`,
       properties,
       "update",
       rowOf("Input"),
