@@ -594,7 +594,7 @@ function addApp(document: OpenAPIObject, plan: AppPlan, options: BuildOptions, t
         type: "array",
         nullable: true,
         description:
-          "Properties to empty (Kintone's empty value: no text, no number, no date, no selection, no rows). Nothing else clears a property: null in this body means not given. Fields Kintone requires cannot be emptied.",
+          "Properties to empty (Kintone's empty value: no text, no number, no date, no selection, no rows). Nothing else clears a property: null in this body means not given. Fields Kintone requires cannot be emptied; a property named here may not also be given a value (400).",
         items: { type: "string", enum: clearable },
       };
     }
@@ -639,7 +639,7 @@ function addApp(document: OpenAPIObject, plan: AppPlan, options: BuildOptions, t
     if (wants.has("create") || wants.has("update")) {
       const rowInput = objectSchema(
         appId,
-        `A row of table ${property.code} to write. Give the id of an existing row to change it; rows left out are deleted; rows without id are added.`,
+        `A row of table ${property.code} to write. Give the id of an existing row to change it; rows left out are deleted; rows without id are added. Properties not listed here are refused (400).`,
         property.rows,
         "row",
         () => undefined,

@@ -36,7 +36,8 @@ export type MapContext = {
 const STRING: SchemaObject = { type: "string" };
 const DATE: SchemaObject = { type: "string", format: "date" };
 const DATE_TIME: SchemaObject = { type: "string", format: "date-time" };
-const TIME: SchemaObject = { type: "string", pattern: "^\\d{2}:\\d{2}$" };
+/** A time of day as Kintone takes and answers it (the proxy refuses 24:00, 9:30 or 09:60). */
+const TIME: SchemaObject = { type: "string", pattern: "^([01]\\d|2[0-3]):[0-5]\\d$" };
 const NUMBER: SchemaObject = { type: "number", format: "double" };
 const ENTITY_LIST: SchemaObject = { type: "array", items: { $ref: `${SCHEMA_REF}${ENTITY_SCHEMA}` } };
 const FILE_LIST: SchemaObject = { type: "array", items: { $ref: `${SCHEMA_REF}${FILE_SCHEMA}` } };

@@ -118,7 +118,10 @@ const CASES: Array<[string, Want]> = [
     },
   ],
   ["datetimeValue", { answer: { format: "date-time", nullable: true }, create: { nullable: true } }],
-  ["timeValue", { answer: { pattern: "^\\d{2}:\\d{2}$", nullable: true }, create: { minLength: undefined } }],
+  [
+    "timeValue",
+    { answer: { pattern: "^([01]\\d|2[0-3]):[0-5]\\d$", nullable: true }, create: { minLength: undefined } },
+  ],
   ["lookup", { answer: { type: "number", nullable: true }, create: { type: "number", nullable: true } }],
   ["numberValue", { answer: { type: "number", nullable: true, readOnly: true } }],
   [
