@@ -111,62 +111,67 @@ describe.each(dirs)("requests generated from the spec of %s", (name, dir) => {
     await cleanup?.();
   });
 
-  it("answers every generated request with a declared status and an answer valid against the spec", async () => {
-    const arbitraries = requestArbitraries(h.spec, {
-      ids: () => (ids.length > 0 ? ids : [1]),
-      tokens: () => tokens,
-      values: LOOKUP_VALUES[name] ?? {},
-    });
-    const problems: string[] = [];
-    const seen = new Map<string, number>();
-    for (const [operationId, arbitrary] of arbitraries) {
-      await fc.assert(
-        fc.asyncProperty(arbitrary, async (request: GeneratedRequest) => {
-          const call = await checker.call(request.method, request.path, {
-            ...(request.body !== undefined ? { body: request.body } : {}),
-            ...(request.raw !== undefined ? { raw: request.raw } : {}),
-          });
-          const kind = `${call.status} ${call.requestErrors.length === 0 ? "spec-valid" : "spec-invalid"}`;
-          seen.set(kind, (seen.get(kind) ?? 0) + 1);
-          if (kind === "400 spec-valid") {
-            const why = `${kind} ${call.body?.error?.code}`;
-            seen.set(why, (seen.get(why) ?? 0) + 1);
-          }
-          if (call.status === 201 && typeof call.body?.id === "number") ids.push(call.body.id);
-          if (typeof call.body?.skipToken === "string") tokens.unshift(call.body.skipToken);
-          const sent = `${request.method} ${request.path.slice(0, 200)} ${JSON.stringify(request.body ?? request.raw ?? "")?.slice(0, 300)}`;
-          const answer = `${call.status} ${JSON.stringify(call.body)?.slice(0, 400)}`;
-          const wrong: string[] = [];
-          if (call.status >= 500) wrong.push("a 5xx");
-          if (call.status < 400 && call.status !== checker.successOf(operationId))
-            wrong.push(`a success other than the declared ${checker.successOf(operationId)}`);
-          if (call.status >= 400 && !ERROR_STATUSES.has(call.status))
-            wrong.push("a status the default response does not list");
-          wrong.push(
-            ...call.responseErrors
-              .filter((e) => !isUnnormalizedDefault(name, e))
-              .map((e) => `answer not as the spec says: ${e}`),
-          );
-          if (call.requestErrors.length === 0 && call.status === 400 && !documentedRefusal(call))
-            wrong.push("the spec allows this request, but the proxy refuses it");
-          if (wrong.length > 0) problems.push(`${operationId}: ${sent} → ${answer}: ${wrong.join("; ")}`);
-          // Shrinking would resend many requests to find a smaller one: report, and let the loop go on.
-          return true;
-        }),
-        { numRuns: RUNS, ...(SEED !== undefined ? { seed: SEED } : {}) },
-      );
-    }
-    // PROPERTY_DEBUG=1 prints how often each status came, and why requests the spec allows were refused.
-    if (process.env.PROPERTY_DEBUG) console.log(name, JSON.stringify([...seen].sort(), null, 1));
-    // Each kind of answer was met: the generators reach the successes as well as the refusals.
-    for (const kind of [
-      "200 spec-valid",
-      "201 spec-valid",
-      "204 spec-valid",
-      "400 spec-invalid",
-      "404 spec-valid",
-    ])
-      expect(seen.get(kind) ?? 0, `${kind} answers`).toBeGreaterThan(0);
-    expect(problems.slice(0, 30), problems.slice(0, 30).join("\n")).toEqual([]);
-  });
+  it(
+    "answers every generated request with a declared status and an answer valid against the spec",
+    async () => {
+      const arbitraries = requestArbitraries(h.spec, {
+        ids: () => (ids.length > 0 ? ids : [1]),
+        tokens: () => tokens,
+        values: LOOKUP_VALUES[name] ?? {},
+      });
+      const problems: string[] = [];
+      const seen = new Map<string, number>();
+      for (const [operationId, arbitrary] of arbitraries) {
+        await fc.assert(
+          fc.asyncProperty(arbitrary, async (request: GeneratedRequest) => {
+            const call = await checker.call(request.method, request.path, {
+              ...(request.body !== undefined ? { body: request.body } : {}),
+              ...(request.raw !== undefined ? { raw: request.raw } : {}),
+            });
+            const kind = `${call.status} ${call.requestErrors.length === 0 ? "spec-valid" : "spec-invalid"}`;
+            seen.set(kind, (seen.get(kind) ?? 0) + 1);
+            if (kind === "400 spec-valid") {
+              const why = `${kind} ${call.body?.error?.code}`;
+              seen.set(why, (seen.get(why) ?? 0) + 1);
+            }
+            if (call.status === 201 && typeof call.body?.id === "number") ids.push(call.body.id);
+            if (typeof call.body?.skipToken === "string") tokens.unshift(call.body.skipToken);
+            const sent = `${request.method} ${request.path.slice(0, 200)} ${JSON.stringify(request.body ?? request.raw ?? "")?.slice(0, 300)}`;
+            const answer = `${call.status} ${JSON.stringify(call.body)?.slice(0, 400)}`;
+            const wrong: string[] = [];
+            if (call.status >= 500) wrong.push("a 5xx");
+            if (call.status < 400 && call.status !== checker.successOf(operationId))
+              wrong.push(`a success other than the declared ${checker.successOf(operationId)}`);
+            if (call.status >= 400 && !ERROR_STATUSES.has(call.status))
+              wrong.push("a status the default response does not list");
+            wrong.push(
+              ...call.responseErrors
+                .filter((e) => !isUnnormalizedDefault(name, e))
+                .map((e) => `answer not as the spec says: ${e}`),
+            );
+            if (call.requestErrors.length === 0 && call.status === 400 && !documentedRefusal(call))
+              wrong.push("the spec allows this request, but the proxy refuses it");
+            if (wrong.length > 0) problems.push(`${operationId}: ${sent} → ${answer}: ${wrong.join("; ")}`);
+            // Shrinking would resend many requests to find a smaller one: report, and let the loop go on.
+            return true;
+          }),
+          { numRuns: RUNS, ...(SEED !== undefined ? { seed: SEED } : {}) },
+        );
+      }
+      // PROPERTY_DEBUG=1 prints how often each status came, and why requests the spec allows were refused.
+      if (process.env.PROPERTY_DEBUG) console.log(name, JSON.stringify([...seen].sort(), null, 1));
+      // Each kind of answer was met: the generators reach the successes as well as the refusals.
+      for (const kind of [
+        "200 spec-valid",
+        "201 spec-valid",
+        "204 spec-valid",
+        "400 spec-invalid",
+        "404 spec-valid",
+      ])
+        expect(seen.get(kind) ?? 0, `${kind} answers`).toBeGreaterThan(0);
+      expect(problems.slice(0, 30), problems.slice(0, 30).join("\n")).toEqual([]);
+      // Up to 15 operations of RUNS requests each, a few milliseconds a request (more on a busy machine).
+    },
+    30_000 + RUNS * 300,
+  );
 });
