@@ -4,12 +4,19 @@ import type {
   ParameterObject,
   PathItemObject,
   ReferenceObject,
+  ResponseObject,
   ResponsesObject,
   SchemaObject,
 } from "openapi3-ts/oas30";
 import { ConfigError } from "../errors.js";
-import type { FilterOperator } from "../kintone/field-types.js";
-import { CUSTOM_ORDER_SKIP_MAX, MAX_RECORD_ID, PROXY_CALL_BUDGET } from "../kintone/limits.js";
+import { FIELD_KINDS, type FilterOperator } from "../kintone/field-types.js";
+import {
+  CUSTOM_ORDER_SKIP_MAX,
+  MAX_RECORD_ID,
+  PROXY_CALL_BUDGET,
+  SKIP_MAX,
+  SKIP_TOKEN_MAX,
+} from "../kintone/limits.js";
 import type { AppMetadata } from "../kintone/types.js";
 import { buildAppFields, type PropertyModel } from "./model.js";
 import {
@@ -19,7 +26,14 @@ import {
   type NameRequest,
   singularAndPlural,
 } from "./names.js";
-import { fieldExtensions, operationExtensions, schemaNames, schemaRef, X_APP_ID } from "./x-kintone.js";
+import {
+  fieldExtensions,
+  operationExtensions,
+  refName,
+  schemaNames,
+  schemaRef,
+  X_APP_ID,
+} from "./x-kintone.js";
 
 export const OPERATIONS = ["list", "get", "create", "update", "delete"] as const;
 export type Operation = (typeof OPERATIONS)[number];
@@ -53,7 +67,7 @@ export type BuildResult = {
 };
 
 /** Shared component names, never given to an app. */
-const SHARED_SCHEMAS = ["Entity", "FileRef", "ErrorResponse", "ErrorBody", "ErrorDetail"];
+const SHARED_SCHEMAS = ["Entity", "ErrorResponse", "ErrorBody", "ErrorDetail"];
 /** The update input's list of properties to empty (design.md §4, nulls). */
 export const CLEAR_FIELDS = "clearFields";
 
@@ -210,7 +224,7 @@ function listParameters(properties: readonly PropertyModel[], singular: string):
     ),
     queryParameter(
       "$skip",
-      { type: "integer", format: "int32", minimum: 0, default: 0 },
+      { type: "integer", format: "int32", minimum: 0, maximum: SKIP_MAX, default: 0 },
       `Number of matching records to skip before the page starts (default 0); past the last record the page is empty. One request makes at most ${PROXY_CALL_BUDGET} Kintone calls: in id order any $skip is reached, in another $orderby a $skip beyond ${CUSTOM_ORDER_SKIP_MAX.toLocaleString("en-US")} is refused (400 SkipTooDeep). To walk through many records, follow skipToken instead.`,
     ),
     queryParameter(
@@ -220,7 +234,7 @@ function listParameters(properties: readonly PropertyModel[], singular: string):
     ),
     queryParameter(
       "$skiptoken",
-      { type: "string" },
+      { type: "string", minLength: 1, maxLength: SKIP_TOKEN_MAX, pattern: "^[A-Za-z0-9_-]+$" },
       "Continues a listing where a previous page stopped: pass the skipToken of that page, with the same $filter, $orderby and $select.",
     ),
   ];
@@ -229,7 +243,7 @@ function listParameters(properties: readonly PropertyModel[], singular: string):
 function selectParameter(): ParameterObject {
   return queryParameter(
     "$select",
-    { type: "string" },
+    { type: "string", minLength: 1 },
     "Comma-separated property names to return, e.g. id,name. Default: all properties. id and revision are always returned.",
   );
 }
@@ -252,27 +266,49 @@ function revisionParameter(): ParameterObject {
   );
 }
 
-const ERROR_TEXT: Record<string, string> = {
-  "400":
-    "The request is invalid: a parameter, a filter or a property value. error.details names each problem.",
-  "401": "No valid API key was presented to the proxy.",
-  "404": "No record with this ID.",
-  "409": "The record changed since the given revision.",
-  "413": "The request body is too large.",
-  "429": "Kintone is busy (too many concurrent requests); retry later.",
-  "502": "Kintone refused the proxy's credentials or answered with an error the proxy could not map.",
-  "504": "Kintone did not answer in time.",
+/** What each error status the proxy can answer means, for the description of the `default` response. */
+const ERROR_TEXT = {
+  "400": "the request is invalid (error.details names each problem)",
+  "401": "no valid API key was presented to the proxy",
+  "404": "no record with this ID",
+  "409": "the record changed since the given revision",
+  "410": "ListingExpired: the listing cannot be continued, start it again without $skiptoken",
+  "413": "the body is too large",
+  "415": "the body is not sent as application/json",
+  "429": "Kintone is throttling: retry after error.retryAfterSeconds",
+  "500": "the proxy failed unexpectedly",
+  "502":
+    "Kintone refused the proxy's credentials, could not be reached or answered an error the proxy could not map (WriteOutcomeUnknown: a write may have been applied, read before writing again)",
+  "503": "the proxy or Kintone is busy or in maintenance: retry after error.retryAfterSeconds",
+  "504": "Kintone did not answer in time",
+} as const;
+type ErrorStatus = keyof typeof ERROR_TEXT;
+
+/** The statuses each operation can answer besides its success (src/proxy: handlers, body reader, Kintone errors). */
+const ERROR_STATUSES: Record<Operation, readonly ErrorStatus[]> = {
+  list: ["400", "401", "410", "429", "500", "502", "503", "504"],
+  get: ["400", "401", "404", "429", "500", "502", "503", "504"],
+  create: ["400", "401", "413", "415", "429", "500", "502", "503", "504"],
+  update: ["400", "401", "404", "409", "413", "415", "429", "500", "502", "503", "504"],
+  delete: ["400", "401", "404", "409", "429", "500", "502", "503", "504"],
 };
 
-function errorResponses(codes: readonly string[]): ResponsesObject {
-  const responses: ResponsesObject = {};
-  for (const code of codes) {
-    responses[code] = {
-      description: ERROR_TEXT[code] as string,
+/**
+ * The success response and one `default` response for every error (design.md §4). Salesforce turns `default` into a
+ * single output named `default`, so a Flow reads any error at default.error.message and tells them apart by the
+ * action's responseCode output; explicit error codes would each be one more output of the same shape (docs/salesforce.md).
+ */
+function responses(kind: Operation, success: string, ok: ResponseObject): ResponsesObject {
+  const statuses = ERROR_STATUSES[kind].map((code) => `${code} ${ERROR_TEXT[code]}`).join("; ");
+  return {
+    [success]: ok,
+    default: {
+      description: fitDescription(
+        `An error, as ErrorResponse (in Flow the output default, with responseCode saying which status): ${statuses}.`,
+      ),
       content: { "application/json": { schema: ref("ErrorResponse") } },
-    };
-  }
-  return responses;
+    },
+  };
 }
 
 function jsonBody(schemaName: string, description: string) {
@@ -280,71 +316,205 @@ function jsonBody(schemaName: string, description: string) {
 }
 
 /**
+ * Constraints that records already stored can break (an option removed or renamed, a length or range tightened after
+ * the value was saved): written into input schemas only, so that answers validate for old data too.
+ */
+const INPUT_ONLY = ["enum", "minLength", "maxLength", "minimum", "maximum"] as const;
+
+/** A file of a FILE property, as answered (src/proxy/convert.ts gives all four). */
+const FILE_ANSWER: SchemaObject = {
+  type: "object",
+  description: "An attached file.",
+  required: ["fileKey", "name", "contentType", "size"],
+  properties: {
+    fileKey: { type: "string", description: "Kintone file key: send it back in an update to keep the file." },
+    name: { type: "string", description: "File name." },
+    contentType: { type: "string", description: "MIME type." },
+    size: { type: "integer", format: "int64", description: "Size in bytes." },
+  },
+};
+
+/** A file of a FILE property, as written: the key of a file uploaded to Kintone, or of one read back to keep it. */
+const FILE_INPUT: SchemaObject = {
+  type: "object",
+  description:
+    "A file to attach: the fileKey of a file uploaded to Kintone, or of an attached file read back.",
+  required: ["fileKey"],
+  properties: { fileKey: { type: "string", minLength: 1, description: "Kintone file key." } },
+};
+
+/**
+ * How a property is written in one input schema:
+ * - `optional`: may be left out or sent as null (not given);
+ * - `required`: must be given with a value (the create input's required properties, a table row's required columns).
+ * `nonEmpty` marks a field Kintone requires: an empty value ("" or []) is refused wherever it is written.
+ */
+type WriteRole = { required: boolean; nonEmpty: boolean };
+
+/** The choice options of a property schema (its enum, or its items' enum), in display order. */
+function optionsOf(schema: SchemaObject): string[] | undefined {
+  const items = schema.items as SchemaObject | undefined;
+  const options = schema.enum ?? items?.enum;
+  return Array.isArray(options) ? options.map(String) : undefined;
+}
+
+/**
  * The description of one property: label, Kintone code and type, constraints, and (in the record schema only,
- * where $filter and $orderby apply) what it can be filtered and sorted by.
+ * where $filter and $orderby apply) what it can be filtered and sorted by, and the current choice options (which the
+ * record schema does not constrain: a stored record may hold an option removed since).
  */
 function describeProperty(property: PropertyModel, mode: "read" | "write"): string {
   const facts = [...property.notes];
+  const origin = property.code.startsWith("$")
+    ? `Kintone ${property.code}`
+    : `Kintone field ${property.code} (${property.type})`;
   if (mode === "read") {
     if (!property.writable && !property.code.startsWith("$")) facts.push("read-only");
     const ops = property.capability.filter.map((op) => (op === "null" ? "eq null" : op));
     if (ops.length > 0) facts.push(`filter: ${ops.join(" ")}`);
     if (property.capability.sort) facts.push("sortable");
+    const options = optionsOf(property.schema);
+    if (options !== undefined && options.length > 0) {
+      const head = `${property.label}. ${origin}; ${facts.join("; ")}; options: `;
+      const quoted = options.map((option) => JSON.stringify(option));
+      facts.push(`options: ${listWithin(quoted, Math.max(40, MAX_DESCRIPTION - head.length - 2))}`);
+    }
   }
-  const origin = property.code.startsWith("$")
-    ? `Kintone ${property.code}`
-    : `Kintone field ${property.code} (${property.type})`;
   return fitDescription(`${property.label}. ${origin}${facts.length > 0 ? `; ${facts.join("; ")}` : ""}.`);
 }
 
-function propertySchema(
-  property: PropertyModel,
-  rowSchema: string | undefined,
-  mode: "read" | "write",
-): SchemaObject {
+/** A copy of `schema` (and of its items) without the constraints that belong to inputs only. */
+function withoutInputConstraints(schema: SchemaObject): SchemaObject {
+  const copy: SchemaObject = { ...schema };
+  for (const keyword of INPUT_ONLY) delete copy[keyword];
+  const items = copy.items;
+  if (items !== undefined && !("$ref" in items)) copy.items = withoutInputConstraints(items);
+  return copy;
+}
+
+/** The schema of a property in the record (answer) shape: nullable where the proxy answers null, no input constraints. */
+function readPropertySchema(property: PropertyModel, rowSchema: string | undefined): SchemaObject {
   const schema: SchemaObject =
-    rowSchema !== undefined ? { type: "array", items: ref(rowSchema) } : { ...property.schema };
-  schema.description = describeProperty(property, mode);
-  if (mode === "read" && !property.writable) schema.readOnly = true;
+    rowSchema !== undefined
+      ? { type: "array", items: ref(rowSchema) }
+      : FIELD_KINDS[property.kind].value === "files"
+        ? { type: "array", items: FILE_ANSWER }
+        : withoutInputConstraints(property.schema);
+  schema.description = describeProperty(property, "read");
+  // Nullable exactly where the proxy answers null for an empty value (src/kintone/field-types.ts).
+  if (FIELD_KINDS[property.kind].nullWhenEmpty) schema.nullable = true;
+  if (!property.writable) schema.readOnly = true;
   Object.assign(schema, fieldExtensions(property.code, property.type));
   return schema;
 }
 
 /**
- * Write-mode property schemas are identical in the create and update inputs, so both share one object: the
- * serialised spec is the same, and a spec of hundreds of apps needs a third less memory to build.
+ * The schema of a property in an input: the constraints Kintone checks, a non-empty value where Kintone requires one,
+ * and `nullable` where null is taken as "not given" (not on required properties, and not beside an enum, which would
+ * have to list null as an option).
  */
-const writeSchemas = new WeakMap<PropertyModel, SchemaObject>();
+function inputPropertySchema(
+  property: PropertyModel,
+  rowSchema: string | undefined,
+  role: WriteRole,
+): SchemaObject {
+  const schema: SchemaObject =
+    rowSchema !== undefined
+      ? { type: "array", items: ref(rowSchema) }
+      : FIELD_KINDS[property.kind].value === "files"
+        ? { type: "array", items: FILE_INPUT }
+        : { ...property.schema };
+  if (role.nonEmpty) {
+    // Dates, date-times and times already exclude "" by their format or pattern.
+    if (
+      schema.type === "string" &&
+      schema.enum === undefined &&
+      schema.format === undefined &&
+      !schema.pattern
+    )
+      schema.minLength = Math.max(1, schema.minLength ?? 0);
+    if (schema.type === "array") schema.minItems = 1;
+  }
+  schema.description = describeProperty(property, "write");
+  if (!role.required && schema.enum === undefined) schema.nullable = true;
+  Object.assign(schema, fieldExtensions(property.code, property.type));
+  return schema;
+}
 
-function writePropertySchema(property: PropertyModel, rowSchema: string | undefined): SchemaObject {
-  let schema = writeSchemas.get(property);
+/**
+ * Input property schemas are mostly identical in the create and update inputs, so both share one object per role:
+ * the serialised spec is the same, and a spec of hundreds of apps needs a third less memory to build.
+ */
+const inputSchemas = new WeakMap<PropertyModel, Map<string, SchemaObject>>();
+
+function sharedInputSchema(
+  property: PropertyModel,
+  rowSchema: string | undefined,
+  role: WriteRole,
+): SchemaObject {
+  const key = `${role.required}/${role.nonEmpty}`;
+  let byRole = inputSchemas.get(property);
+  if (byRole === undefined) {
+    byRole = new Map();
+    inputSchemas.set(property, byRole);
+  }
+  let schema = byRole.get(key);
   if (schema === undefined) {
-    schema = propertySchema(property, rowSchema, "write");
-    writeSchemas.set(property, schema);
+    schema = inputPropertySchema(property, rowSchema, role);
+    byRole.set(key, schema);
   }
   return schema;
 }
 
+/**
+ * An object schema of an app: the record or a table row as answered (`read`), or an input: `create` (required = what
+ * Kintone requires and cannot fill), `update` (nothing required), `row` (a table row to write: required = the
+ * columns Kintone requires in every row). `requires(property)` says whether Kintone requires a value of the field.
+ */
 function objectSchema(
   appId: string,
   description: string,
   properties: readonly PropertyModel[],
-  mode: "read" | "create" | "update",
+  mode: "read" | "create" | "update" | "row",
   rowSchemaOf: (property: PropertyModel) => string | undefined,
+  requires: (property: PropertyModel) => boolean = () => false,
 ): SchemaObject {
   const included = mode === "read" ? properties : properties.filter((p) => p.writable);
   const schema: SchemaObject = { type: "object", description, properties: {} };
   const required: string[] = [];
   for (const property of included) {
-    (schema.properties as Record<string, SchemaObject>)[property.name] =
-      mode === "read"
-        ? propertySchema(property, rowSchemaOf(property), "read")
-        : writePropertySchema(property, rowSchemaOf(property));
-    if (mode === "create" && property.requiredOnCreate) required.push(property.name);
+    let propertySchema: SchemaObject;
+    if (mode === "read") propertySchema = readPropertySchema(property, rowSchemaOf(property));
+    else {
+      const nonEmpty = requires(property);
+      const isRequired = (mode === "create" && property.requiredOnCreate) || (mode === "row" && nonEmpty);
+      propertySchema = sharedInputSchema(property, rowSchemaOf(property), { required: isRequired, nonEmpty });
+      if (isRequired) required.push(property.name);
+    }
+    (schema.properties as Record<string, SchemaObject>)[property.name] = propertySchema;
   }
+  if (mode === "read" && properties.some((p) => p.code === "$id")) required.push("id", "revision");
   if (required.length > 0) schema.required = required;
   schema[X_APP_ID] = appId;
   return schema;
+}
+
+/**
+ * Whether Kintone requires a value of each field (its `required` flag; not enforced on RADIO_BUTTON, which always
+ * holds an option, nor on computed fields, which are never written): `code` → required, per table (`""` = the record).
+ */
+function kintoneRequired(meta: AppMetadata): (table: string) => (property: PropertyModel) => boolean {
+  const flag = (field: unknown) =>
+    (field as { required?: unknown }).required === true &&
+    (field as { type?: unknown }).type !== "RADIO_BUTTON";
+  return (table) => (property) => {
+    const top = meta.fields.properties;
+    const field =
+      table === ""
+        ? top[property.code]
+        : (top[table] as { fields?: Record<string, unknown> } | undefined)?.fields?.[property.code];
+    return field !== undefined && flag(field);
+  };
 }
 
 /** "a Customer", "an Inquiry". */
@@ -367,6 +537,7 @@ function addApp(document: OpenAPIObject, plan: AppPlan, options: BuildOptions, t
     const row = plan.rowSchemaNames.get(property.code);
     return row === undefined ? undefined : input ? schemaNames.rowInput(row) : row;
   };
+  const requires = kintoneRequired(meta);
   const put = (name: string, schema: SchemaObject) => {
     if (taken.has(name.toLowerCase())) {
       throw new ConfigError(
@@ -387,27 +558,33 @@ function addApp(document: OpenAPIObject, plan: AppPlan, options: BuildOptions, t
       schemaNames.create(singular),
       objectSchema(
         appId,
-        `A new record of ${about}. A property left out or sent as null gets Kintone's default.`,
+        `A new record of ${about}. A property left out or sent as null gets Kintone's default. Properties not listed here are refused (400).`,
         properties,
         "create",
         rowOf(true),
+        requires(""),
       ),
     );
   }
   if (wants.has("update")) {
     const update = objectSchema(
       appId,
-      `Changes to a record of ${about}: only the properties given are changed; a property sent as null is left as it is. To empty a property, name it in clearFields.`,
+      `Changes to a record of ${about}: only the properties given are changed; a property sent as null is left as it is. To empty a property, name it in clearFields. Properties not listed here are refused (400).`,
       properties,
       "update",
       rowOf(true),
+      requires(""),
     );
-    const clearable = properties.filter((p) => p.writable && !p.requiredOnCreate).map((p) => p.name);
+    // A field Kintone requires cannot be emptied (Kintone refuses the update): it is not offered.
+    const clearable = properties
+      .filter((p) => p.writable && !p.requiredOnCreate && !requires("")(p))
+      .map((p) => p.name);
     if (clearable.length > 0) {
       (update.properties as Record<string, SchemaObject>)[CLEAR_FIELDS] = {
         type: "array",
+        nullable: true,
         description:
-          "Properties to empty (Kintone's empty value: no text, no number, no date, no selection, no rows). Nothing else clears a property: null in this body means not given.",
+          "Properties to empty (Kintone's empty value: no text, no number, no date, no selection, no rows). Nothing else clears a property: null in this body means not given. Fields Kintone requires cannot be emptied; a property named here may not also be given a value (400).",
         items: { type: "string", enum: clearable },
       };
     }
@@ -452,16 +629,18 @@ function addApp(document: OpenAPIObject, plan: AppPlan, options: BuildOptions, t
     if (wants.has("create") || wants.has("update")) {
       const rowInput = objectSchema(
         appId,
-        `A row of table ${property.code} to write. Give the id of an existing row to change it; rows left out are deleted; rows without id are added.`,
+        `A row of table ${property.code} to write. Give the id of an existing row to change it; rows left out are deleted; rows without id are added. Properties not listed here are refused (400).`,
         property.rows,
-        "update",
+        "row",
         () => undefined,
+        requires(property.code),
       );
       rowInput.properties = {
         id: {
           type: "integer",
           format: "int64",
-          description: "Row ID of an existing row to change; leave out for a new row.",
+          nullable: true,
+          description: "Row ID of an existing row to change; leave out (or null) for a new row.",
         },
         ...(rowInput.properties as Record<string, SchemaObject>),
       };
@@ -489,13 +668,10 @@ function addApp(document: OpenAPIObject, plan: AppPlan, options: BuildOptions, t
       summary: `List ${plural}`,
       description: `Lists records of ${about}, a page at a time, with OData-style $filter, $orderby, $select, $top, $skip and $count.`,
       parameters: listParameters(properties, singular),
-      responses: {
-        "200": {
-          description: "A page of records.",
-          content: { "application/json": { schema: ref(schemaNames.page(singular)) } },
-        },
-        ...errorResponses(["400", "401", "429", "502", "504"]),
-      },
+      responses: responses("list", "200", {
+        description: "A page of records.",
+        content: { "application/json": { schema: ref(schemaNames.page(singular)) } },
+      }),
     });
   }
   if (wants.has("create")) {
@@ -507,13 +683,10 @@ function addApp(document: OpenAPIObject, plan: AppPlan, options: BuildOptions, t
         schemaNames.create(singular),
         `The new ${singular}. Required properties follow the app's required fields.`,
       ),
-      responses: {
-        "201": {
-          description: "The record as stored.",
-          content: { "application/json": { schema: ref(singular) } },
-        },
-        ...errorResponses(["400", "401", "413", "429", "502", "504"]),
-      },
+      responses: responses("create", "201", {
+        description: "The record as stored.",
+        content: { "application/json": { schema: ref(singular) } },
+      }),
     });
   }
   if (wants.has("get")) {
@@ -522,10 +695,10 @@ function addApp(document: OpenAPIObject, plan: AppPlan, options: BuildOptions, t
       summary: `Get ${aOrAn(singular)}`,
       description: `Reads one record of ${about} by its record ID.`,
       parameters: [idParameter(singular), selectParameter()],
-      responses: {
-        "200": { description: "The record.", content: { "application/json": { schema: ref(singular) } } },
-        ...errorResponses(["400", "401", "404", "429", "502", "504"]),
-      },
+      responses: responses("get", "200", {
+        description: "The record.",
+        content: { "application/json": { schema: ref(singular) } },
+      }),
     });
   }
   if (wants.has("update")) {
@@ -538,13 +711,10 @@ function addApp(document: OpenAPIObject, plan: AppPlan, options: BuildOptions, t
         schemaNames.update(singular),
         `The properties to change. Properties left out keep their values. A table property, when given, replaces all of the table's rows (Kintone's rule): send every row to keep, with its id.`,
       ),
-      responses: {
-        "200": {
-          description: "The record as stored.",
-          content: { "application/json": { schema: ref(singular) } },
-        },
-        ...errorResponses(["400", "401", "404", "409", "413", "429", "502", "504"]),
-      },
+      responses: responses("update", "200", {
+        description: "The record as stored.",
+        content: { "application/json": { schema: ref(singular) } },
+      }),
     });
   }
   if (wants.has("delete")) {
@@ -553,15 +723,34 @@ function addApp(document: OpenAPIObject, plan: AppPlan, options: BuildOptions, t
       summary: `Delete ${aOrAn(singular)}`,
       description: `Deletes one record of ${about}.`,
       parameters: [idParameter(singular), revisionParameter()],
-      responses: {
-        "204": { description: "The record was deleted." },
-        ...errorResponses(["400", "401", "404", "409", "429", "502", "504"]),
-      },
+      responses: responses("delete", "204", { description: "The record was deleted." }),
     });
   }
   if (Object.keys(collectionItem).length > 0) document.paths[collection] = collectionItem;
   if (Object.keys(itemItem).length > 0) document.paths[item] = itemItem;
   document.tags = [...(document.tags ?? []), { name: tag, description: `Records of ${about}.` }];
+}
+
+/** Names of the component schemas that `root` refers to, directly or through other schemas. */
+function referencedSchemas(root: unknown, schemas: Readonly<Record<string, SchemaObject>>): Set<string> {
+  const found = new Set<string>();
+  const pending: unknown[] = [root];
+  while (pending.length > 0) {
+    const node = pending.pop();
+    if (Array.isArray(node)) pending.push(...node);
+    else if (typeof node === "object" && node !== null) {
+      for (const [key, value] of Object.entries(node)) {
+        const name = key === "$ref" ? refName(node) : undefined;
+        if (name !== undefined) {
+          if (!found.has(name)) {
+            found.add(name);
+            pending.push(schemas[name]);
+          }
+        } else if (typeof value === "object") pending.push(value);
+      }
+    }
+  }
+  return found;
 }
 
 /**
@@ -616,10 +805,12 @@ export function buildDocument(
   }
   const taken = new Set(Object.keys(document.components.schemas ?? {}).map((name) => name.toLowerCase()));
   for (const plan of plans) addApp(document, plan, options, taken);
-  // Sorted component names keep the file stable and easy to diff.
+  // Only the schemas some operation uses (Entity only where an app has user fields), sorted to keep the file stable.
   const schemas = document.components.schemas as Record<string, SchemaObject>;
+  const used = referencedSchemas(document.paths, schemas);
   document.components.schemas = Object.fromEntries(
     Object.keys(schemas)
+      .filter((key) => used.has(key))
       .sort()
       .map((key) => [key, schemas[key] as SchemaObject]),
   );

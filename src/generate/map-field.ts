@@ -16,7 +16,6 @@ import type { FieldProperty, FieldType, SubtableFieldProperty } from "../kintone
 import { SCHEMA_REF } from "./x-kintone.js";
 
 export const ENTITY_SCHEMA = "Entity";
-export const FILE_SCHEMA = "FileRef";
 
 /** How one Kintone field appears in the spec, before it is given a property name. */
 export type MappedField = {
@@ -50,10 +49,12 @@ export type MapContext = {
 const STRING: SchemaObject = { type: "string" };
 const DATE: SchemaObject = { type: "string", format: "date" };
 const DATE_TIME: SchemaObject = { type: "string", format: "date-time" };
-const TIME: SchemaObject = { type: "string", pattern: "^\\d{2}:\\d{2}$" };
+/** A time of day as Kintone takes and answers it (the proxy refuses 24:00, 9:30 or 09:60). */
+const TIME: SchemaObject = { type: "string", pattern: "^([01]\\d|2[0-3]):[0-5]\\d$" };
 const NUMBER: SchemaObject = { type: "number", format: "double" };
 const ENTITY_LIST: SchemaObject = { type: "array", items: { $ref: `${SCHEMA_REF}${ENTITY_SCHEMA}` } };
-const FILE_LIST: SchemaObject = { type: "array", items: { $ref: `${SCHEMA_REF}${FILE_SCHEMA}` } };
+/** Files: build-document.ts gives the items their answer and input shapes (what is read differs from what is written). */
+const FILE_LIST: SchemaObject = { type: "array", items: { type: "object" } };
 /** CREATOR / MODIFIER: an inline object, so `readOnly` and the extensions sit on a real schema, not beside a $ref. */
 const INLINE_ENTITY: SchemaObject = {
   type: "object",

@@ -19,3 +19,9 @@ export const CUSTOM_ORDER_SKIP_MAX = (PROXY_CALL_BUDGET - 4) * KINTONE_LIMITS.pa
 
 /** The largest record id or revision the API takes: 2^53 − 1, the largest integer a JSON number holds exactly. */
 export const MAX_RECORD_ID = Number.MAX_SAFE_INTEGER;
+
+/** The largest `$skip` the API takes at all (int32); how deep a listing can really start is bounded by PROXY_CALL_BUDGET. */
+export const SKIP_MAX = 2_147_483_647;
+
+/** The longest `$skiptoken` the proxy makes or takes (stated in the spec; longer ones are refused unread). */
+export const SKIP_TOKEN_MAX = 512;

@@ -1,3 +1,4 @@
+import { SKIP_TOKEN_MAX } from "../kintone/limits.js";
 import { ProxyError } from "./errors.js";
 
 /**
@@ -49,7 +50,7 @@ export function decodeToken(text: string, binding: TokenBinding): PageToken {
     );
   let token: unknown;
   try {
-    if (text.length > 512 || !/^[A-Za-z0-9_-]+$/.test(text)) throw new Error("shape");
+    if (text.length > SKIP_TOKEN_MAX || !/^[A-Za-z0-9_-]+$/.test(text)) throw new Error("shape");
     token = JSON.parse(Buffer.from(text, "base64url").toString("utf8"));
   } catch {
     throw invalid("is not one this proxy made");

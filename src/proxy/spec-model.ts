@@ -90,8 +90,6 @@ function propertiesOf(
     };
     if (inTable) info.inTable = true;
     const items = isObject(raw.items) ? raw.items : undefined;
-    const options = Array.isArray(raw.enum) ? raw.enum : Array.isArray(items?.enum) ? items.enum : undefined;
-    if (options !== undefined) info.options = options.map(String);
     if (type === "SUBTABLE") {
       const row = refName(items);
       const rowSchema = row !== undefined ? schemas[row] : undefined;
@@ -100,6 +98,21 @@ function propertiesOf(
     result.set(name, info);
   }
   return result;
+}
+
+/** Sets the choice options of `properties` from the enums of an input schema (and of its table rows' inputs). */
+function readOptions(properties: ReadonlyMap<string, PropertyInfo>, input: Json, schemas: Json): void {
+  const props = isObject(input.properties) ? input.properties : {};
+  for (const [name, raw] of Object.entries(props)) {
+    const info = properties.get(name);
+    if (info === undefined || !isObject(raw)) continue;
+    const items = isObject(raw.items) ? raw.items : undefined;
+    const options = Array.isArray(raw.enum) ? raw.enum : Array.isArray(items?.enum) ? items.enum : undefined;
+    if (options !== undefined && info.options === undefined) info.options = options.map(String);
+    const row = info.rows !== undefined ? refName(items) : undefined;
+    const rowInput = row !== undefined ? schemas[row] : undefined;
+    if (info.rows !== undefined && isObject(rowInput)) readOptions(info.rows, rowInput, schemas);
+  }
 }
 
 /**
@@ -170,6 +183,11 @@ export function readSpecModel(doc: unknown, source: string): SpecModel {
     }
   }
   const resources = [...byApp.values()];
+  for (const resource of resources) {
+    // Choice options are constrained in the inputs only (answers must validate for records holding a removed option).
+    for (const input of [resource.createInput, resource.updateInput])
+      if (input !== undefined) readOptions(resource.properties, input, schemas);
+  }
   if (resources.length === 0) {
     throw new UsageError(
       `${source} has no operations with x-kintone-app-id: serve a spec made by "kintone-openapi generate".`,

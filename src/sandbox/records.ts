@@ -268,6 +268,11 @@ function defaultOf(field: FieldProperty | SubtableFieldProperty, ctx: WriteConte
   if (value === undefined || value === "" || (Array.isArray(value) && value.length === 0))
     return emptyValue(field.type);
   if (field.type === "NUMBER") return normalizeNumber(value) ?? "";
+  // Defaults are written in the form settings' own format ("2012-07-19T00:00", "05:00:00.000"); a record stores
+  // them as a written value would be, as Kintone answers them.
+  if (field.type === "DATETIME") return normalizeDateTime(String(value)) ?? "";
+  if (field.type === "TIME") return normalizeTime(String(value)) ?? null;
+  if (field.type === "DATE") return normalizeDate(String(value)) ?? null;
   return Array.isArray(value) ? [...value] : value;
 }
 

@@ -9,8 +9,20 @@ export type ChangeKind =
   | "retyped"
   | "remapped"
   | "made-required"
-  | "made-optional";
-export type ChangeTarget = "operation" | "parameter" | "schema" | "property" | "request-body";
+  | "made-optional"
+  | "made-nullable"
+  | "made-not-nullable"
+  | "constraint-added"
+  | "constraint-removed"
+  | "constraint-changed";
+export type ChangeTarget =
+  | "operation"
+  | "parameter"
+  | "schema"
+  | "property"
+  | "request-body"
+  | "response"
+  | "security";
 
 /** One difference between two specs, and whether Salesforce refuses it for a registered spec. */
 export type Change = {
@@ -67,6 +79,115 @@ function typeOf(doc: JsonObject, schema: unknown): string {
 /** Whether two type signatures are the same up to the case of schema names (a case-only rename is allowed). */
 function sameType(a: string, b: string): boolean {
   return a.toLowerCase() === b.toLowerCase();
+}
+
+/** Where a component schema is used: in what callers send (parameters, bodies), in what they get back, or both. */
+type Usage = { input: boolean; output: boolean };
+
+/** Per component schema (lower-case name), whether requests and answers of the operations reach it. */
+function usageOf(doc: JsonObject): Map<string, Usage> {
+  const usage = new Map<string, Usage>();
+  const schemas = schemasOf(doc);
+  const mark = (root: unknown, side: keyof Usage) => {
+    const pending: unknown[] = [root];
+    while (pending.length > 0) {
+      const node = pending.pop();
+      if (Array.isArray(node)) pending.push(...node);
+      else if (isObject(node)) {
+        for (const [key, value] of Object.entries(node)) {
+          if (key === "$ref" && typeof value === "string" && value.startsWith("#/components/schemas/")) {
+            const name = value.slice("#/components/schemas/".length);
+            const entry = usage.get(name.toLowerCase()) ?? { input: false, output: false };
+            if (!entry[side]) {
+              entry[side] = true;
+              usage.set(name.toLowerCase(), entry);
+              pending.push(schemas[name]);
+            }
+          } else if (typeof value === "object") pending.push(value);
+        }
+      }
+    }
+  };
+  for (const op of operationsOf(doc)) {
+    mark(op.operation.parameters, "input");
+    mark(op.operation.requestBody, "input");
+    mark(op.operation.responses, "output");
+  }
+  return usage;
+}
+
+/** Keywords that constrain values without changing their type (Salesforce registers the same Apex type either way). */
+const CONSTRAINTS = [
+  "enum",
+  "minLength",
+  "maxLength",
+  "minimum",
+  "maximum",
+  "minItems",
+  "maxItems",
+  "pattern",
+];
+
+/** Nullability and constraint changes of one schema (and of its inline items), as safe changes. */
+function compareConstraints(
+  before: unknown,
+  after: unknown,
+  what: string,
+  role: Usage,
+  pointer: string,
+  changes: Change[],
+  target: ChangeTarget = "property",
+): void {
+  if (!isObject(before) || !isObject(after) || before.$ref !== undefined || after.$ref !== undefined) return;
+  const side =
+    role.input && !role.output ? "input" : role.output && !role.input ? "answer" : "input and answer";
+  if (before.nullable !== true && after.nullable === true) {
+    changes.push({
+      kind: "made-nullable",
+      target,
+      breaking: false,
+      message: `${what} became nullable (${side}; Salesforce passes nulls through either way)`,
+      pointer,
+    });
+  } else if (before.nullable === true && after.nullable !== true) {
+    changes.push({
+      kind: "made-not-nullable",
+      target,
+      breaking: false,
+      message: `${what} is no longer nullable (${side}; Salesforce passes nulls through either way)`,
+      pointer,
+    });
+  }
+  for (const keyword of CONSTRAINTS) {
+    const old = before[keyword];
+    const now = after[keyword];
+    const same =
+      keyword === "enum" && Array.isArray(old) && Array.isArray(now)
+        ? JSON.stringify([...old].map(String).sort()) === JSON.stringify([...now].map(String).sort())
+        : JSON.stringify(old) === JSON.stringify(now);
+    if (same) continue;
+    const shown = (value: unknown) =>
+      keyword === "enum" && Array.isArray(value) ? `${value.length} options` : JSON.stringify(value);
+    const kind: ChangeKind =
+      old === undefined
+        ? "constraint-added"
+        : now === undefined
+          ? "constraint-removed"
+          : "constraint-changed";
+    changes.push({
+      kind,
+      target,
+      breaking: false,
+      message:
+        kind === "constraint-added"
+          ? `${what} gained ${keyword} ${shown(now)} (${side}; not a type change)`
+          : kind === "constraint-removed"
+            ? `${what} lost ${keyword} ${shown(old)} (${side}; not a type change)`
+            : `${what} changed ${keyword} from ${shown(old)} to ${shown(now)} (${side}; not a type change)`,
+      pointer: `${pointer}/${keyword}`,
+    });
+  }
+  compareConstraints(before.items, after.items, `${what}[]`, role, `${pointer}/items`, changes, target);
 }
 
 function parametersOf(doc: JsonObject, op: Op): Map<string, { parameter: JsonObject; pointer: string }> {
@@ -128,7 +249,16 @@ function compareParameters(
         message: `parameter ${name} ${where} changed from ${oldType} to ${newType}`,
         pointer: next.pointer,
       });
-    }
+    } else
+      compareConstraints(
+        resolve(oldDoc, parameter.schema),
+        resolve(newDoc, next.parameter.schema),
+        `parameter ${name} ${where}`,
+        { input: true, output: false },
+        `${next.pointer}/schema`,
+        changes,
+        "parameter",
+      );
     if (parameter.required !== true && next.parameter.required === true) {
       changes.push({
         kind: "made-required",
@@ -171,6 +301,7 @@ function compareProperties(
   newSchema: JsonObject,
   name: string,
   pointer: string,
+  role: Usage,
   changes: Change[],
 ): void {
   const before = isObject(oldSchema.properties) ? oldSchema.properties : {};
@@ -243,12 +374,15 @@ function compareProperties(
         pointer: at,
       });
     }
+    if (sameType(oldType, newType))
+      compareConstraints(oldValue, after[next], `property ${name}.${next}`, role, at, changes);
+    // Required in an answer only promises more; required in an input asks more of every caller.
     if (!oldRequired.has(property) && newRequired.has(next)) {
       changes.push({
         kind: "made-required",
         target: "property",
-        breaking: true,
-        message: `property ${name}.${next} became required`,
+        breaking: role.input,
+        message: `property ${name}.${next} became required${role.input ? "" : " (in answers only: always present)"}`,
         pointer: at,
       });
     } else if (oldRequired.has(property) && !newRequired.has(next)) {
@@ -267,17 +401,115 @@ function compareProperties(
     changes.push({
       kind: "added",
       target: "property",
-      breaking: required,
-      message: `${required ? "required " : ""}property ${name}.${property} was added`,
+      breaking: required && role.input,
+      message: `${required ? "required " : ""}property ${name}.${property} was added${required && !role.input ? " (in answers only)" : ""}`,
       pointer: `${pointer}/properties/${escapePointer(property)}`,
+    });
+  }
+}
+
+function jsonSchemaOf(response: unknown): unknown {
+  const content = isObject(response) && isObject(response.content) ? response.content : undefined;
+  const json =
+    content !== undefined && isObject(content["application/json"]) ? content["application/json"] : {};
+  return json.schema;
+}
+
+/**
+ * Responses of one operation. Each declared status (and `default`) is an output of the action in Salesforce: a new
+ * one is safe, a removed one takes away an output flows may read, and a success output of another type breaks them.
+ */
+function compareResponses(
+  oldDoc: JsonObject,
+  newDoc: JsonObject,
+  oldOp: Op,
+  newOp: Op,
+  changes: Change[],
+): void {
+  const before = isObject(oldOp.operation.responses) ? oldOp.operation.responses : {};
+  const after = isObject(newOp.operation.responses) ? newOp.operation.responses : {};
+  const removed = Object.keys(before).filter((code) => !(code in after));
+  const added = Object.keys(after).filter((code) => !(code in before));
+  const list = (codes: string[]) => `${codes.length === 1 ? "response" : "responses"} ${codes.join(", ")}`;
+  if (removed.length > 0) {
+    changes.push({
+      kind: "removed",
+      target: "response",
+      breaking: true,
+      message: `${list(removed)} of ${newOp.id} ${removed.length === 1 ? "was" : "were"} removed (flows reading ${removed.length === 1 ? "that output" : "those outputs"} break)`,
+      pointer: `${oldOp.pointer}/responses`,
+    });
+  }
+  if (added.length > 0) {
+    changes.push({
+      kind: "added",
+      target: "response",
+      breaking: false,
+      message: `${list(added)} of ${newOp.id} ${added.length === 1 ? "was" : "were"} added (new outputs of the action)`,
+      pointer: `${newOp.pointer}/responses`,
+    });
+  }
+  for (const code of Object.keys(before)) {
+    if (!(code in after)) continue;
+    const oldType = typeOf(oldDoc, jsonSchemaOf(resolve(oldDoc, before[code])));
+    const newType = typeOf(newDoc, jsonSchemaOf(resolve(newDoc, after[code])));
+    if (!sameType(oldType, newType)) {
+      changes.push({
+        kind: "retyped",
+        target: "response",
+        breaking: true,
+        message: `response ${code} of ${newOp.id} changed from ${oldType} to ${newType}`,
+        pointer: `${newOp.pointer}/responses/${escapePointer(code)}`,
+      });
+    }
+  }
+}
+
+/** Security schemes and requirements: Salesforce ignores them (the Named Credential authenticates), so always safe. */
+function compareSecurity(oldDoc: JsonObject, newDoc: JsonObject, changes: Change[]): void {
+  const schemesOf = (doc: JsonObject) =>
+    isObject(doc.components) && isObject(doc.components.securitySchemes)
+      ? doc.components.securitySchemes
+      : {};
+  const before = schemesOf(oldDoc);
+  const after = schemesOf(newDoc);
+  for (const name of Object.keys(after)) {
+    if (name in before) continue;
+    changes.push({
+      kind: "added",
+      target: "security",
+      breaking: false,
+      message: `security scheme ${name} was added (Salesforce ignores it: the Named Credential authenticates)`,
+      pointer: pointerOf(["components", "securitySchemes", name]),
+    });
+  }
+  for (const name of Object.keys(before)) {
+    if (name in after) continue;
+    changes.push({
+      kind: "removed",
+      target: "security",
+      breaking: false,
+      message: `security scheme ${name} was removed (Salesforce ignores it: the Named Credential authenticates)`,
+      pointer: pointerOf(["components", "securitySchemes", name]),
+    });
+  }
+  if (JSON.stringify(oldDoc.security) !== JSON.stringify(newDoc.security)) {
+    changes.push({
+      kind: newDoc.security === undefined ? "removed" : oldDoc.security === undefined ? "added" : "retyped",
+      target: "security",
+      breaking: false,
+      message: "the security requirement changed (Salesforce ignores it: the Named Credential authenticates)",
+      pointer: "/security",
     });
   }
 }
 
 /**
  * Lists the changes from `oldDoc` to `newDoc`, each marked breaking when Salesforce refuses it for a registered
- * spec (Help "Schema Update Support"): removed or renamed operations, objects and properties, required inputs,
- * type changes. Case-only renames and additions of optional items are safe.
+ * spec (Help "Schema Update Support"): removed or renamed operations, objects, properties and responses, required
+ * inputs, type changes. Case-only renames, additions of optional items and of responses, properties becoming required
+ * in answers only, nullability, constraints (enum, lengths, ranges: the Apex type stays) and security schemes (ignored
+ * by Salesforce) are safe.
  */
 export function diffDocuments(oldDoc: JsonObject, newDoc: JsonObject): Change[] {
   const changes: Change[] = [];
@@ -331,6 +563,7 @@ export function diffDocuments(oldDoc: JsonObject, newDoc: JsonObject): Change[] 
       });
     }
     compareParameters(oldDoc, newDoc, oldOp, newOp, changes);
+    compareResponses(oldDoc, newDoc, oldOp, newOp, changes);
   }
   for (const newOp of newOps) {
     if (!seen.has(newOp))
@@ -343,8 +576,20 @@ export function diffDocuments(oldDoc: JsonObject, newDoc: JsonObject): Change[] 
       });
   }
 
+  compareSecurity(oldDoc, newDoc, changes);
+
   const oldSchemas = schemasOf(oldDoc);
   const newSchemas = schemasOf(newDoc);
+  const oldUsage = usageOf(oldDoc);
+  const newUsage = usageOf(newDoc);
+  const roleOf = (oldName: string, newName: string): Usage => {
+    const a = oldUsage.get(oldName.toLowerCase());
+    const b = newUsage.get(newName.toLowerCase());
+    return {
+      input: (a?.input ?? false) || (b?.input ?? false),
+      output: (a?.output ?? false) || (b?.output ?? false),
+    };
+  };
   const newSchemaByLower = new Map(Object.keys(newSchemas).map((key) => [key.toLowerCase(), key]));
   const oldLower = new Set(Object.keys(oldSchemas).map((key) => key.toLowerCase()));
   // An object that disappeared while one with exactly the same properties appeared was renamed.
@@ -372,11 +617,13 @@ export function diffDocuments(oldDoc: JsonObject, newDoc: JsonObject): Change[] 
       });
       next = renamedTo;
     } else if (next === undefined) {
+      // An object no operation reached was no action's input or output: Salesforce has nothing that uses it.
+      const used = oldUsage.has(name.toLowerCase());
       changes.push({
         kind: "removed",
         target: "schema",
-        breaking: true,
-        message: `object ${name} was removed`,
+        breaking: used,
+        message: `object ${name} was removed${used ? "" : " (no operation used it)"}`,
         pointer: pointerOf(["components", "schemas", name]),
       });
       continue;
@@ -393,7 +640,7 @@ export function diffDocuments(oldDoc: JsonObject, newDoc: JsonObject): Change[] 
       });
     const newSchema = newSchemas[next];
     if (isObject(oldSchema) && isObject(newSchema))
-      compareProperties(oldDoc, newDoc, oldSchema, newSchema, next, pointer, changes);
+      compareProperties(oldDoc, newDoc, oldSchema, newSchema, next, pointer, roleOf(name, next), changes);
   }
   for (const name of Object.keys(newSchemas)) {
     if (!matchedSchemas.has(name)) {

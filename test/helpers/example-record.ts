@@ -16,14 +16,16 @@ function exampleValue(schema: Schema, schemas: Record<string, Schema>): unknown 
       return 1;
     case "array": {
       const items = schema.items ?? {};
-      if (items.$ref?.endsWith("/FileRef")) return undefined;
+      if (items.properties?.fileKey !== undefined) return undefined; // no file uploaded to attach
       if (items.$ref?.endsWith("/Entity")) return [{ code: "sandbox" }];
       const item = exampleValue(items, schemas);
       return item === undefined ? [] : [item];
     }
     case "string": {
-      if (schema.format === "date") return "2026-01-15";
-      if (schema.format === "date-time") return "2026-01-15T09:00:00Z";
+      // A different day each time: unique date fields (and defaults of today) must not collide.
+      const day = new Date(Date.UTC(2026, 0, 1) + ++counter * 86_400_000).toISOString().slice(0, 10);
+      if (schema.format === "date") return day;
+      if (schema.format === "date-time") return `${day}T09:00:00Z`;
       if (typeof schema.pattern === "string" && schema.pattern.includes(":")) return "09:30";
       const text = `Example ${++counter}`;
       const max = typeof schema.maxLength === "number" ? schema.maxLength : 64;

@@ -1,64 +1,15 @@
-import { cp, mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SAMPLE_APPS_DIR } from "../../src/templates.js";
-import { FIXTURES, tempDir } from "../helpers/cli.js";
+import { FIXTURES } from "../helpers/cli.js";
 import { exampleCreateBody } from "../helpers/example-record.js";
 import { fixtureDirs, type Harness, startHarness } from "../helpers/proxy-harness.js";
+import { LOOKUP_KEYS, withRelatedApp } from "../helpers/related-app.js";
 
 const dirs = [
   ...(await fixtureDirs(FIXTURES)).map((name) => [name, join(FIXTURES, name)] as const),
   ["sample-apps", SAMPLE_APPS_DIR] as const,
 ];
-
-/** Lookups need their related app: values for lookup keys, and related apps added where the fixture lacks them. */
-const LOOKUP_KEYS: Record<string, Record<string, unknown>> = {
-  "sample-apps": { customer: "Acme Robotics" },
-  "java-client-all-types": { lookup: 1 },
-};
-
-/** The java-client fixture's lookup reads app 1 (record_number → other_number), which the fixture does not hold. */
-async function withRelatedApp(dir: string): Promise<{ dir: string; cleanup: () => Promise<void> }> {
-  const temp = await tempDir();
-  await cp(dir, temp.dir, { recursive: true });
-  await mkdir(join(temp.dir, "1"));
-  await writeFile(
-    join(temp.dir, "1/app.json"),
-    JSON.stringify({ appId: "1", code: "", name: "Related", description: "", spaceId: null, threadId: null }),
-  );
-  await writeFile(
-    join(temp.dir, "1/form-fields.json"),
-    JSON.stringify({
-      properties: {
-        record_number: { type: "RECORD_NUMBER", code: "record_number", label: "No", noLabel: false },
-        other_number: {
-          type: "NUMBER",
-          code: "other_number",
-          label: "Other",
-          noLabel: false,
-          required: false,
-          minValue: "",
-          maxValue: "",
-          defaultValue: "",
-        },
-      },
-      revision: "1",
-    }),
-  );
-  await writeFile(
-    join(temp.dir, "1/records.json"),
-    JSON.stringify({
-      records: [
-        {
-          $id: { type: "__ID__", value: "1" },
-          record_number: { type: "RECORD_NUMBER", value: "1" },
-          other_number: { type: "NUMBER", value: "42" },
-        },
-      ],
-    }),
-  );
-  return temp;
-}
 
 describe.each(dirs)("every operation of every app: %s", (name, dir) => {
   let h: Harness;

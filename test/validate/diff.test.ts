@@ -180,6 +180,103 @@ const CASES: Row[] = [
     [{ kind: "made-optional", target: "property", breaking: false }],
   ],
   [
+    "an error response removed",
+    (d) => {
+      delete listDeals(d).responses.default;
+    },
+    [{ kind: "removed", target: "response", breaking: true, pointer: "/paths/~1deals/get/responses" }],
+  ],
+  [
+    "a success response retyped",
+    (d) => {
+      listDeals(d).responses["200"].content["application/json"].schema = {
+        $ref: "#/components/schemas/Deal",
+      };
+    },
+    [{ kind: "retyped", target: "response", breaking: true }],
+  ],
+  [
+    "a property made nullable in answers",
+    (d) => {
+      schemas(d).Deal.properties.nextStep.nullable = true;
+    },
+    [{ kind: "made-nullable", target: "property", breaking: false }],
+  ],
+  [
+    "an input property no longer nullable",
+    (d) => {
+      delete schemas(d).DealUpdate.properties.nextStep.nullable;
+    },
+    [{ kind: "made-not-nullable", target: "property", breaking: false }],
+  ],
+  [
+    "an enum put on an answer",
+    (d) => {
+      schemas(d).Deal.properties.nextStep.enum = ["Call", "Visit"];
+    },
+    [{ kind: "constraint-added", target: "property", breaking: false }],
+  ],
+  [
+    "an input's options changed",
+    (d) => {
+      schemas(d).DealCreate.properties.stage.enum = ["Open", "Won"];
+      schemas(d).DealUpdate.properties.stage.enum = [
+        ...schemas(d).DealUpdate.properties.stage.enum,
+      ].reverse();
+    },
+    [{ kind: "constraint-changed", target: "property", breaking: false }],
+  ],
+  [
+    "a length limit dropped from an input",
+    (d) => {
+      delete schemas(d).DealCreate.properties.dealName.maxLength;
+    },
+    [{ kind: "constraint-removed", target: "property", breaking: false }],
+  ],
+  [
+    "a parameter constrained",
+    (d) => {
+      listDeals(d).parameters.find((p: any) => p.name === "$filter").schema.maxLength = 2000;
+    },
+    [{ kind: "constraint-added", target: "parameter", breaking: false }],
+  ],
+  [
+    "a property made required in answers only",
+    (d) => {
+      schemas(d).Deal.required.push("dealName");
+    },
+    [{ kind: "made-required", target: "property", breaking: false }],
+  ],
+  [
+    "a required property added to answers only",
+    (d) => {
+      schemas(d).Deal.properties.region = { type: "string" };
+      schemas(d).Deal.required.push("region");
+    },
+    [{ kind: "added", target: "property", breaking: false }],
+  ],
+  [
+    "a column made required in a table row to write",
+    (d) => {
+      schemas(d).DealLineItemsRowInput.required.push("unitPrice");
+    },
+    [{ kind: "made-required", target: "property", breaking: true }],
+  ],
+  [
+    "a security scheme added",
+    (d) => {
+      d.components.securitySchemes.Basic = { type: "http", scheme: "basic" };
+    },
+    [{ kind: "added", target: "security", breaking: false }],
+  ],
+  [
+    "the security requirement changed",
+    (d) => {
+      d.security = [{ ApiKey: [] }];
+    },
+    [{ kind: "retyped", target: "security", breaking: false, pointer: "/security" }],
+  ],
+  [
     "only descriptions changed",
     (d) => {
       listDeals(d).description = "Other words.";
@@ -188,6 +285,71 @@ const CASES: Row[] = [
     [],
   ],
 ];
+
+describe("diffDocuments: changes judged from the old spec", () => {
+  it("a default response added is safe (a new output of the action)", () => {
+    const old = copy();
+    delete listDeals(old).responses.default;
+    expect(diffDocuments(old, copy())).toMatchObject([
+      { kind: "added", target: "response", breaking: false, pointer: "/paths/~1deals/get/responses" },
+    ]);
+  });
+
+  it("an object removed is safe when no operation used it, breaking when one did", () => {
+    const old = copy();
+    schemas(old).Unused = { type: "object", properties: { a: { type: "string" } } };
+    expect(diffDocuments(old, copy())).toMatchObject([
+      { kind: "removed", target: "schema", breaking: false },
+    ]);
+    const next = copy();
+    delete schemas(next).Entity;
+    expect(diffDocuments(golden, next)).toMatchObject([
+      { kind: "removed", target: "schema", breaking: true },
+    ]);
+  });
+
+  it("classifies the upgrade from a spec made before default responses (CHANGELOG: how to re-register)", async () => {
+    const before = JSON.parse(
+      await readFile(join(ROOT, "test/fixtures/diff/sample-apps-0.1-before-default-responses.json"), "utf8"),
+    ) as JsonObject;
+    const changes = diffDocuments(before, golden);
+    const breaking = changes.filter((c) => c.breaking).map((c) => `${c.kind} ${c.target} ${c.message}`);
+    // Breaking: the explicit error outputs (replaced by default), FILE properties (inline objects instead of
+    // FileRef), and the columns Kintone requires in a table row to write.
+    expect(breaking.filter((m) => m.startsWith("removed response"))).toHaveLength(15);
+    expect(
+      breaking.filter((m) => /^retyped property .*array<#FileRef> to array<object>$/.test(m)),
+    ).toHaveLength(6);
+    expect(
+      breaking.filter((m) => m.startsWith("made-required property property DealLineItemsRowInput.")),
+    ).toEqual([
+      "made-required property property DealLineItemsRowInput.product became required",
+      "made-required property property DealLineItemsRowInput.quantity became required",
+    ]);
+    expect(breaking).toContain("removed schema object FileRef was removed");
+    expect(breaking).toHaveLength(15 + 6 + 2 + 1);
+    // Safe: default added, nullable, enums and limits off the answers, id/revision required in answers, security.
+    const safe = changes.filter((c) => !c.breaking);
+    const kinds = new Set(safe.map((c) => `${c.kind} ${c.target}`));
+    for (const kind of [
+      "added response",
+      "made-nullable property",
+      "constraint-removed property",
+      "constraint-added property",
+      "constraint-added parameter",
+      "made-required property",
+      "added security",
+    ])
+      expect(kinds, kind).toContain(kind);
+    expect(safe.filter((c) => c.target === "response")).toHaveLength(15);
+    expect(safe.find((c) => c.message.startsWith("property Customer.industry lost enum"))).toBeDefined();
+    expect(
+      safe.find(
+        (c) => c.message === "property Customer.id became required (in answers only: always present)",
+      ),
+    ).toBeDefined();
+  });
+});
 
 describe("diffDocuments", () => {
   it("finds nothing between a spec and itself", () => {
@@ -202,7 +364,7 @@ describe("diffDocuments", () => {
     for (const [i, want] of expected.entries()) expect(changes[i]).toMatchObject(want);
     for (const change of changes) {
       expect(change.message.length).toBeGreaterThan(10);
-      expect(change.pointer).toMatch(/^\/(paths|components)\//);
+      expect(change.pointer).toMatch(/^\/(paths\/|components\/|security$)/);
     }
   });
 });

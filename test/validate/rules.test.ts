@@ -190,15 +190,6 @@ const BREAKING: Case[] = [
     severity: "error",
   },
   {
-    rule: "sf-security-ignored",
-    why: "securitySchemes",
-    mutate: (d) => {
-      d.components.securitySchemes = { key: { type: "apiKey", in: "header", name: "X-Key" } };
-    },
-    pointer: "/components/securitySchemes",
-    severity: "warning",
-  },
-  {
     rule: "sf-http-methods",
     why: "a HEAD operation",
     mutate: (d) => {
@@ -590,6 +581,13 @@ const PASSING: Array<{ why: string; mutate: Mutation }> = [
     },
   },
   {
+    why: "security schemes and a root security requirement (information only, rule off by default)",
+    mutate: (d) => {
+      d.components.securitySchemes = { key: { type: "apiKey", in: "header", name: "X-Key" } };
+      d.security = [{ key: [] }];
+    },
+  },
+  {
     why: "nullable (rule off by default)",
     mutate: (d) => {
       thing(d).properties.name.nullable = true;
@@ -698,6 +696,14 @@ describe("validate rules", () => {
         "/components/schemas/Thing/properties/name/maxLength",
       ]),
     );
+    const secured = (d: any) => {
+      d.components.securitySchemes = { key: { type: "apiKey", in: "header", name: "X-Key" } };
+      d.security = [{ key: [] }];
+    };
+    expect(run(secured, { "sf-security-ignored": "warning" }).map((p) => [p.pointer, p.severity])).toEqual([
+      ["/security", "warning"],
+      ["/components/securitySchemes", "warning"],
+    ]);
     const twoServers = (d: any) => {
       d.servers.push({ url: "https://b.example.com" });
     };

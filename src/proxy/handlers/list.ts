@@ -1,4 +1,4 @@
-import { CUSTOM_ORDER_SKIP_MAX, KINTONE_LIMITS, PROXY_CALL_BUDGET } from "../../kintone/limits.js";
+import { CUSTOM_ORDER_SKIP_MAX, KINTONE_LIMITS, PROXY_CALL_BUDGET, SKIP_MAX } from "../../kintone/limits.js";
 import { FilterError, parseFilter } from "../../odata/parse-filter.js";
 import {
   parseBoolean,
@@ -19,8 +19,6 @@ import type { Resource } from "../spec-model.js";
 
 const PAGE_MAX = KINTONE_LIMITS.pageMax;
 const OFFSET_MAX = KINTONE_LIMITS.offsetMax;
-/** The largest $skip accepted at all; how deep a listing can really start is bounded by PROXY_CALL_BUDGET. */
-export const SKIP_MAX = 2_147_483_647;
 
 /** Turns an OData option error into the proxy's 400. */
 export function optionError(error: unknown): never {
