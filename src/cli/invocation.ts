@@ -1,5 +1,5 @@
-import { realpathSync } from "node:fs";
-import { dirname, relative, resolve, sep } from "node:path";
+import { readFileSync, realpathSync } from "node:fs";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** Where this package is installed (its folder holding package.json, bin/ and dist/). */
@@ -10,6 +10,14 @@ function real(path: string): string {
     return realpathSync(path);
   } catch {
     return path;
+  }
+}
+
+function versionOf(root: string): string {
+  try {
+    return (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string }).version;
+  } catch {
+    return "latest";
   }
 }
 
@@ -27,8 +35,11 @@ export function selfCommand(
   cwd: string = process.cwd(),
   packageRoot: string = PACKAGE_ROOT,
 ): string {
-  if (env.npm_command === "exec" || env.npm_lifecycle_event !== undefined) return "npx kintone-openapi";
   const root = real(packageRoot);
+  // npx fetched the package into its cache for this run: an unpinned `npx kintone-openapi` later would run whatever
+  // then owns the name (with the user's credentials in its environment), so the hint names this exact version.
+  if (root.includes(`${sep}_npx${sep}`)) return `npx kintone-openapi@${versionOf(root)}`;
+  if (env.npm_command === "exec" || env.npm_lifecycle_event !== undefined) return "npx kintone-openapi";
   const here = real(cwd);
   if (inside(here, root)) return "npx kintone-openapi";
   const modules = root.lastIndexOf(`${sep}node_modules${sep}`);

@@ -218,7 +218,9 @@ export function createProxyApp(
         503,
       );
     });
-    app.get(`${base}/docs`, () => docsFile(reply, "index.html"));
+    // The page loads its assets and the spec by relative URLs, so it works under any path a reverse proxy mounts
+    // it at; that needs the trailing slash.
+    app.get(`${base}/docs`, () => reply.raw(null, 308, { location: "docs/" }));
     app.get(`${base}/docs/`, () => docsFile(reply, "index.html"));
     app.get(`${base}/docs/:file`, (c) => docsFile(reply, c.req.param("file")));
   }

@@ -22,7 +22,8 @@ for (const [network, prefix] of [
 
 /** Whether a URL's host is this machine or a private network (so Salesforce, on the internet, cannot call it). */
 export function isPrivateHost(hostname: string): boolean {
-  const name = hostname.startsWith("[") ? hostname.slice(1, -1) : hostname;
+  // A trailing dot is the same name, fully qualified ("localhost." is localhost).
+  const name = (hostname.startsWith("[") ? hostname.slice(1, -1) : hostname).replace(/\.$/, "");
   const lower = name.toLowerCase();
   if (lower === "localhost" || /\.(localhost|local|internal|lan|home\.arpa)$/.test(lower)) return true;
   const family = isIP(name);

@@ -1,4 +1,4 @@
-import { X_FIELD_CODE } from "../generate/x-kintone.js";
+import { X_APP_ID, X_FIELD_CODE } from "../generate/x-kintone.js";
 import { escapePointer, HTTP_METHODS, isObject, pointerOf } from "./context.js";
 import type { JsonObject } from "./types.js";
 
@@ -562,8 +562,39 @@ export function diffDocuments(oldDoc: JsonObject, newDoc: JsonObject): Change[] 
         pointer: newOp.pointer,
       });
     }
+    const oldApp = oldOp.operation[X_APP_ID];
+    const newApp = newOp.operation[X_APP_ID];
+    if (typeof oldApp === "string" && typeof newApp === "string" && oldApp !== newApp) {
+      // Same action in Salesforce, another Kintone app behind it: every Flow using it would act on the other app.
+      changes.push({
+        kind: "remapped",
+        target: "operation",
+        breaking: true,
+        message: `operation ${newOp.id} now acts on Kintone app ${newApp} instead of app ${oldApp}`,
+        pointer: newOp.pointer,
+      });
+    }
     compareParameters(oldDoc, newDoc, oldOp, newOp, changes);
     compareResponses(oldDoc, newDoc, oldOp, newOp, changes);
+  }
+  const serverPath = (doc: JsonObject) => {
+    const servers = Array.isArray(doc.servers) ? doc.servers : [];
+    const url = isObject(servers[0]) && typeof servers[0].url === "string" ? servers[0].url : "/";
+    try {
+      return new URL(url, "http://localhost").pathname.replace(/\/+$/, "");
+    } catch {
+      return url;
+    }
+  };
+  if (serverPath(oldDoc) !== serverPath(newDoc)) {
+    // Salesforce keeps the server's path in the registered spec (the Named Credential gives only the host).
+    changes.push({
+      kind: "retyped",
+      target: "operation",
+      breaking: true,
+      message: `the server path changed from "${serverPath(oldDoc) || "/"}" to "${serverPath(newDoc) || "/"}": every operation moves`,
+      pointer: "/servers/0/url",
+    });
   }
   for (const newOp of newOps) {
     if (!seen.has(newOp))

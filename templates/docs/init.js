@@ -43,7 +43,7 @@
   async function show(given) {
     const key = given?.key ?? "";
     if (ui !== undefined && shownWith === key) return;
-    const response = await fetch("/openapi.json", key ? { headers: { "X-API-Key": key } } : {});
+    const response = await fetch(new URL("../openapi.json", window.location.href), key ? { headers: { "X-API-Key": key } } : {});
     if (response.status === 401) {
       if (key) {
         sessionStorage.removeItem(storageKey);

@@ -62,6 +62,43 @@ describe("kintone-openapi init", () => {
     );
   });
 
+  it("init --ci github keeps package.json's indentation, refuses one npm could not read, and follows the config's output", async () => {
+    const { dir: project, cleanup: done } = await tempDir();
+    try {
+      await writeFile(
+        join(project, "package.json"),
+        '{\n\t"name": "tabs",\n\t"devDependencies": {\n\t\t"a": "1.0.0"\n\t}\n}\n',
+      );
+      await writeFile(
+        join(project, "kintone-openapi.config.json"),
+        JSON.stringify({ output: "specs/kintone.json", apps: { "1": {} } }),
+      );
+      expect((await runCli(["init", "--ci", "github"], { cwd: project })).code).toBe(0);
+      const pkg = await readFile(join(project, "package.json"), "utf8");
+      expect(pkg).toMatch(/^\t\t"a": "1.0.0",\n\t\t"kintone-openapi": "/m);
+      expect(pkg).not.toMatch(/^ +"/m);
+      const workflow = await readFile(join(project, ".github/workflows/kintone-openapi.yml"), "utf8");
+      expect(workflow).toContain("--previous specs/kintone.json");
+      expect(workflow).toContain("validate specs/kintone.json");
+      expect(workflow).toContain("specs/kintone.generated.json");
+      expect(workflow).not.toMatch(/kintone-openapi\.json/);
+
+      const { dir: broken, cleanup: done2 } = await tempDir();
+      try {
+        await writeFile(join(broken, "package.json"), '{ "name": "x", }\n');
+        const refused = await runCli(["init", "--ci", "github"], { cwd: broken });
+        expect(refused.code).toBe(2);
+        expect(refused.stderr).toMatch(/package\.json is not valid JSON/);
+        // Nothing was written before the refusal.
+        await expect(readFile(join(broken, "kintone-openapi.config.json"))).rejects.toThrow();
+      } finally {
+        await done2();
+      }
+    } finally {
+      await done();
+    }
+  });
+
   it("init --ci github after init keeps the config; --force replaces only the workflow", async () => {
     const { dir: project, cleanup: done } = await tempDir();
     try {

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, symlink } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -14,6 +14,16 @@ await mkdir(local, { recursive: true });
 await mkdir(global, { recursive: true });
 
 describe("the command the printed hints use", () => {
+  it("pins the version when npx fetched the package for this run (a later unpinned npx could run another package)", async () => {
+    const cached = join(base, "home/.npm/_npx/3f2a/node_modules/kintone-openapi");
+    await mkdir(cached, { recursive: true });
+    await writeFile(
+      join(cached, "package.json"),
+      JSON.stringify({ name: "kintone-openapi", version: "9.8.7" }),
+    );
+    expect(selfCommand({ npm_command: "exec" }, base, cached)).toBe("npx kintone-openapi@9.8.7");
+  });
+
   it("is npx kintone-openapi when run through npx or an npm script", () => {
     expect(selfCommand({ npm_command: "exec" }, base, global)).toBe("npx kintone-openapi");
     expect(selfCommand({ npm_lifecycle_event: "spec" }, base, global)).toBe("npx kintone-openapi");

@@ -73,7 +73,7 @@ describe("serve as a platform runs it", { timeout: 60_000 }, () => {
       env: { ...env(), KINTONE_PASSWORD: "wrong-password-4411" },
     });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/Kintone does not answer for app 1 with these credentials \(CB_WA01: /);
+    expect(result.stderr).toMatch(/Kintone refuses these credentials for app 1 \(CB_WA01: /);
     expect(result.stderr).toMatch(/--skip-startup-check/);
     expect(result.stderr).not.toContain("wrong-password-4411");
     expect(result.stdout).not.toMatch(/listening/);
@@ -102,6 +102,46 @@ describe("serve as a platform runs it", { timeout: 60_000 }, () => {
     expect(log.filter((entry) => entry.error === "Unauthorized")).toHaveLength(1);
     expect(stderr.match(/Kintone refused the proxy's credentials/g)).toHaveLength(1);
     expect(stdout + stderr).not.toContain("wrong-password-4411");
+  });
+
+  it("stops cleanly on SIGTERM while the start-up check still waits for Kintone (found by an outside attack)", async () => {
+    const slow = await createSandbox({ latencyMs: 8_000 });
+    try {
+      const server = startCli(["serve", "--spec", "spec.json", "--port", "0"], {
+        cwd: dir,
+        env: { ...env(), KINTONE_BASE_URL: slow.url },
+        ready: /listening on (\S+)/,
+      });
+      server.url.catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      server.child.kill("SIGTERM");
+      expect(await server.exit).toBe(0);
+      expect(server.output().stdout).not.toMatch(/listening/);
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it("serves the docs page with relative URLs, so it works under any path a reverse proxy mounts it at", async () => {
+    const server = startCli(["serve", "--spec", "spec.json", "--port", "0"], {
+      cwd: dir,
+      env: env(),
+      ready: /listening on (\S+)/,
+    });
+    const url = await server.url;
+    const redirect = await fetch(`${url}/kintone/docs`, { redirect: "manual" });
+    expect(redirect.status).toBe(308);
+    expect(redirect.headers.get("location")).toBe("docs/");
+    const page = await (await fetch(`${url}/kintone/docs/`)).text();
+    expect(page).not.toMatch(/(src|href)="\//);
+    for (const asset of ["swagger-ui.css", "swagger-ui-bundle.js", "init.js"]) {
+      expect(page).toContain(`"${asset}"`);
+      expect((await fetch(`${url}/kintone/docs/${asset}`)).status, asset).toBe(200);
+    }
+    const script = await (await fetch(`${url}/kintone/docs/init.js`)).text();
+    expect(script).not.toMatch(/fetch\("\//);
+    server.child.kill("SIGTERM");
+    expect(await server.exit).toBe(0);
   });
 
   it("lists every environment variable it reads, and no option it ignores", async () => {
@@ -154,6 +194,8 @@ describe("private addresses", () => {
     ["proxy.internal", true],
     ["intranet", true],
     ["proxy.example.com", false],
+    ["localhost.", true],
+    ["printer.local.", true],
     ["8.8.8.8", false],
     ["[2001:db8::1]", false],
   ])("%s → %s", (host, expected) => {

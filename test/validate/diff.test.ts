@@ -368,3 +368,28 @@ describe("diffDocuments", () => {
     }
   });
 });
+
+describe("diffDocuments: what moves a Flow onto other data", () => {
+  it("an operation that now acts on another Kintone app is breaking", () => {
+    const next = copy();
+    for (const item of Object.values<any>(next.paths))
+      for (const op of Object.values<any>(item))
+        if (op["x-kintone-app-id"] === "1") op["x-kintone-app-id"] = "7";
+    const remapped = diffDocuments(golden, next).filter((c) => c.kind === "remapped");
+    expect(remapped.length).toBeGreaterThan(0);
+    expect(
+      remapped.every((c) => c.breaking && /now acts on Kintone app 7 instead of app 1/.test(c.message)),
+    ).toBe(true);
+  });
+
+  it("a server path that changed is breaking; a host that changed is not (the Named Credential gives it)", () => {
+    const moved = copy();
+    moved.servers = [{ url: "http://localhost:8080/kintone" }];
+    expect(diffDocuments(golden, moved)).toEqual([
+      expect.objectContaining({ breaking: true, pointer: "/servers/0/url" }),
+    ]);
+    const host = copy();
+    host.servers = [{ url: "https://proxy.example.com" }];
+    expect(diffDocuments(golden, host)).toEqual([]);
+  });
+});

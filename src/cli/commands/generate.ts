@@ -62,6 +62,11 @@ function checkProxyUrl(raw: string, origin: string): string {
   if ((url.protocol !== "http:" && url.protocol !== "https:") || url.search !== "" || url.hash !== "") {
     throw new UsageError(`${origin} must be an http(s) URL without query or fragment (got "${raw}").`);
   }
+  if (url.username !== "" || url.password !== "") {
+    throw new UsageError(
+      `${origin} must not carry a user name or password: the spec is shared and served at /openapi.json; callers present an API key instead.`,
+    );
+  }
   return raw.replace(/\/+$/, "") || raw;
 }
 
@@ -205,9 +210,14 @@ export async function handleGenerate(
   );
   // Warnings about the run itself (beside the metadata's), shown once the spec is written.
   const runWarnings: string[] = [];
-  if (!flags.check && isPrivateHost(new URL(proxyUrl).hostname)) {
+  const server = new URL(proxyUrl);
+  if (!flags.check && isPrivateHost(server.hostname)) {
     runWarnings.push(
       `the spec's server is ${proxyUrl}, which Salesforce cannot call (this machine or a private network): give the proxy's public https URL with --proxy-url (or proxyUrl in the config) before registering the spec.`,
+    );
+  } else if (!flags.check && server.protocol === "http:") {
+    runWarnings.push(
+      `the spec's server is ${proxyUrl}, but Salesforce calls only https URLs: give the proxy's https URL with --proxy-url (or proxyUrl in the config) before registering the spec.`,
     );
   }
   let shown = flags.output ?? config.output ?? DEFAULT_OUTPUT;

@@ -1,8 +1,8 @@
 import { mkdir, readFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { type Command, Option } from "commander";
-import { applyEdits, modify, parse } from "jsonc-parser";
-import { DEFAULT_CONFIG_FILE } from "../../config/load-config.js";
+import { applyEdits, modify } from "jsonc-parser";
+import { DEFAULT_CONFIG_FILE, loadConfig } from "../../config/load-config.js";
 import { UsageError } from "../../errors.js";
 import { TEMPLATES_DIR } from "../../templates.js";
 import { writeFileAtomic } from "../../util/atomic-write.js";
@@ -34,9 +34,13 @@ export async function handleInit(flags: InitFlags, cwd = process.cwd()): Promise
   if (flags.ci !== undefined) {
     files.push({
       target: WORKFLOW_PATH,
-      text: await readFile(join(TEMPLATES_DIR, "ci/github-workflow.yml"), "utf8"),
+      text: workflowFor(
+        await readFile(join(TEMPLATES_DIR, "ci/github-workflow.yml"), "utf8"),
+        await configuredOutput(configPath),
+      ),
       forced: flags.force === true,
     });
+    await checkPackageJson(cwd);
   }
   let wrote = 0;
   for (const { target, text, forced } of files) {
@@ -70,6 +74,36 @@ export async function handleInit(flags: InitFlags, cwd = process.cwd()): Promise
   return 0;
 }
 
+/** The spec path an existing config names (`output`), when it names one. */
+async function configuredOutput(configPath: string): Promise<string | undefined> {
+  if (!(await exists(configPath))) return undefined;
+  const { config } = await loadConfig(configPath, dirname(configPath));
+  return typeof config.output === "string" && config.output !== "" ? config.output : undefined;
+}
+
+const DEFAULT_SPEC = "kintone-openapi.json";
+
+/** The workflow, checking and keeping the spec where the config writes it (the template names the default path). */
+function workflowFor(template: string, output: string | undefined): string {
+  if (output === undefined || output === DEFAULT_SPEC) return template;
+  const fresh = `${output.replace(/\.json$/i, "")}.generated.json`;
+  return template.replaceAll("kintone-openapi.generated.json", fresh).replaceAll(DEFAULT_SPEC, output);
+}
+
+/** Refuses a package.json that is not plain JSON before anything is written (npm would refuse it later). */
+async function checkPackageJson(cwd: string): Promise<void> {
+  const path = resolve(cwd, "package.json");
+  if (!(await exists(path))) return;
+  try {
+    const pkg = JSON.parse(await readFile(path, "utf8")) as unknown;
+    if (typeof pkg !== "object" || pkg === null || Array.isArray(pkg)) throw new Error("not an object");
+  } catch {
+    throw new UsageError(
+      "package.json is not valid JSON (npm reads no comments or trailing commas): fix it, then run init --ci github again.",
+    );
+  }
+}
+
 /**
  * Makes the workflow's `npm ci` install this exact version: adds kintone-openapi to devDependencies (creating
  * package.json when there is none) unless the project already depends on it; the user's formatting is kept.
@@ -78,17 +112,21 @@ async function pinInPackageJson(cwd: string, version: string, output: Output): P
   const path = resolve(cwd, "package.json");
   const present = await exists(path);
   let text = present ? await readFile(path, "utf8") : '{\n  "private": true\n}\n';
-  const pkg = parse(text) as Record<string, Record<string, string> | undefined> | undefined;
-  if (typeof pkg !== "object" || pkg === null || Array.isArray(pkg)) {
-    throw new UsageError("package.json is not a JSON object: fix it, then run init --ci github again.");
-  }
+  const pkg = JSON.parse(text) as Record<string, Record<string, string> | null | undefined>;
   const declared = pkg.devDependencies?.["kintone-openapi"] ?? pkg.dependencies?.["kintone-openapi"];
   if (declared !== undefined) {
     output.info(`Kept kintone-openapi ${declared} in package.json: the workflow installs that version.`);
   } else {
-    const edits = modify(text, ["devDependencies", "kintone-openapi"], version, {
-      formattingOptions: { insertSpaces: true, tabSize: 2 },
-    });
+    // The file's own indentation (tabs, 2 or 4 spaces) is kept.
+    const indent = /^([ \t]+)"/m.exec(text)?.[1] ?? "  ";
+    const formattingOptions = indent.startsWith("\t")
+      ? { insertSpaces: false, tabSize: 1 }
+      : { insertSpaces: true, tabSize: indent.length };
+    const devDependencies = pkg.devDependencies;
+    const edits =
+      devDependencies === null || typeof devDependencies !== "object"
+        ? modify(text, ["devDependencies"], { "kintone-openapi": version }, { formattingOptions })
+        : modify(text, ["devDependencies", "kintone-openapi"], version, { formattingOptions });
     text = applyEdits(text, edits);
     await writeFileAtomic(path, text.endsWith("\n") ? text : `${text}\n`);
     output.info(

@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { loadConfig } from "../../config/load-config.js";
 import { type ConnectionFlags, resolveConnection } from "../../config/resolve-options.js";
 import { KintoneError, UsageError } from "../../errors.js";
+import { classifyKintoneAnswer, RETRYABLE_NETWORK_CODES } from "../../kintone/failures.js";
 import { JsonSyntaxError, readJsonFile } from "../../util/json-file.js";
 import { addConnectionOptions } from "../connection-options.js";
 import { selfCommand } from "../invocation.js";
@@ -30,7 +31,7 @@ const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1"]);
 
 function whole(value: string | undefined, flag: string, fallback: number, min: number, max: number): number {
   if (value === undefined) return fallback;
-  const number = Number(value);
+  const number = /^\d{1,6}$/.test(value.trim()) ? Number(value) : Number.NaN;
   if (!Number.isInteger(number) || number < min || number > max)
     throw new UsageError(`${flag} must be a whole number from ${min} to ${max} (got "${value}").`);
   return number;
@@ -114,26 +115,56 @@ export async function handleServe(
       ...(flags.accessLog === false ? {} : { onLog: (entry) => output.out(JSON.stringify(entry)) }),
     });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE")
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EADDRINUSE")
       throw new UsageError(
         `port ${port} is already in use: choose another with --port (0 picks a free one).`,
       );
+    if (code === "EACCES")
+      throw new UsageError(
+        `port ${port} needs privileges this user does not have: use a port above 1023 (and a reverse proxy or the platform's port mapping in front).`,
+      );
+    if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND" || code === "EAI_AGAIN")
+      throw new UsageError(
+        `${host} is not an address of this machine: give --host (or HOST) an interface it has, such as 127.0.0.1 or 0.0.0.0.`,
+      );
     throw error;
   }
+  // Listening for a stop signal from here on: a supervisor may stop us during the start-up check, and as PID 1 in a
+  // container a signal nobody listens for is ignored.
+  let stopRequested = false;
+  const stopped = waitForStopSignal().then((signal) => {
+    stopRequested = true;
+    return signal;
+  });
   if (flags.skipStartupCheck !== true) {
-    const problems = await proxy.checkKintone(STARTUP_CHECK_MS);
+    const problems = await Promise.race([proxy.checkKintone(STARTUP_CHECK_MS), stopped.then(() => [])]);
+    if (stopRequested) {
+      await proxy.close();
+      output.info("Stopped before the start-up check finished.");
+      return 0;
+    }
     if (problems.length > 0) {
       await proxy.close();
       const [first] = problems as [(typeof problems)[number]];
       const others =
         problems.length > 1 ? ` (and ${problems.length - 1} more app${problems.length > 2 ? "s" : ""})` : "";
+      const failure =
+        RETRYABLE_NETWORK_CODES.has(first.code) || first.code === "ENOTFOUND"
+          ? "network"
+          : classifyKintoneAnswer(0, first.code);
+      const what =
+        failure === "network"
+          ? `Kintone cannot be reached for app ${first.appId}`
+          : failure === "credentials" || failure === "permission"
+            ? `Kintone refuses these credentials for app ${first.appId}`
+            : `Kintone does not answer as expected for app ${first.appId}`;
       throw new KintoneError(
-        `Kintone does not answer for app ${first.appId} with these credentials (${first.code}: ${first.message})${others}: check KINTONE_BASE_URL and the credentials, or pass --skip-startup-check to start anyway.`,
+        `${what} (${first.code}: ${first.message})${others}: check KINTONE_BASE_URL and the credentials, or pass --skip-startup-check to start anyway.`,
       );
     }
   }
   // Listening for a stop signal before saying so: a supervisor may stop us the moment it reads the line.
-  const stopped = waitForStopSignal();
   output.out(`kintone-openapi serve listening on ${proxy.url}`);
   if (noAuth) output.warn("no API keys are checked (--no-auth): the proxy listens on 127.0.0.1 only.");
   output.info(
@@ -181,7 +212,7 @@ Environment variables:
   KINTONE_BASIC_AUTH_USERNAME, KINTONE_BASIC_AUTH_PASSWORD, KINTONE_PFX_FILE_PATH,
   KINTONE_PFX_FILE_PASSWORD  how the proxy reaches Kintone (as the options above; guest spaces come from the spec)
   PORT, HOST                 where to listen when --port/--host are not given (set by Cloud Run, Heroku, Render, Fly)
-  HTTP_PROXY, HTTPS_PROXY, NO_PROXY   an outbound proxy for the calls to Kintone
+  HTTP_PROXY, HTTPS_PROXY, NO_PROXY (or lower case)   an outbound proxy for the calls to Kintone
 
 Examples:
   KINTONE_OPENAPI_API_KEYS=$(openssl rand -hex 24) kintone-openapi serve --spec kintone-openapi.json
