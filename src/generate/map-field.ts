@@ -152,8 +152,8 @@ function shapeOf(field: FieldProperty | SubtableFieldProperty, facts: FieldKindF
       if (min !== undefined) schema.minimum = min;
       if (max !== undefined) schema.maximum = max;
       const notes = settings.unit ? [`unit ${settings.unit}`] : [];
-      // JSON numbers hold 15 significant digits exactly; the proxy takes longer values as decimal strings.
-      notes.push("a value of more than 15 digits is written as a decimal string");
+      // A JSON number past a double's precision would be rounded; the proxy refuses it and takes a decimal string.
+      notes.push("a number a double cannot hold exactly is refused: send such values as decimal strings");
       return { schema, notes };
     }
     case "SINGLE_LINE_TEXT":

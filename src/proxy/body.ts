@@ -6,6 +6,19 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
 /** More significant digits than a double holds exactly. */
 const MAX_DIGITS = 15;
 
+/** A decimal number's digits and exponent, without leading or trailing zeros ("1.50e2" and "150" are alike). */
+function decimalKey(text: string): string {
+  const match = /^(-?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(text);
+  if (match === null) return text;
+  const [, sign = "", whole = "", fraction = "", exponent = "0"] = match;
+  const digits = `${whole}${fraction}`;
+  const lead = digits.length - digits.replace(/^0+/, "").length;
+  const significant = digits.replace(/^0+/, "").replace(/0+$/, "");
+  if (significant === "") return "0";
+  const point = whole.length - lead + Number(exponent);
+  return `${sign}${significant}e${point}`;
+}
+
 /**
  * The first JSON number in `text` (outside strings) with more significant digits than a double keeps: JSON.parse
  * would round it silently, and a rounded amount must not reach Kintone.
@@ -31,7 +44,10 @@ export function inexactNumber(text: string): string | undefined {
         .replace(/[-.]/g, "")
         .replace(/^0+/, "")
         .replace(/0+$/, "");
-      if (mantissa.length > MAX_DIGITS) return token;
+      // Past 15 digits a number is taken when the double it parses to writes back as the same decimal (what Apex
+      // and JavaScript print, such as 59.970000000000006); otherwise JSON.parse would round it without a word.
+      if (mantissa.length > MAX_DIGITS && decimalKey(token) !== decimalKey(String(Number(token))))
+        return token;
       // Too small for a double: JSON.parse would make it 0 (or a rounded subnormal) without a word.
       const value = Math.abs(Number(token));
       if (mantissa !== "" && value < Number.MIN_VALUE * 2 ** 52) return token;

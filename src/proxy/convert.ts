@@ -140,12 +140,15 @@ function toKintoneValue(info: PropertyInfo, value: unknown, target: string, deta
       if (typeof value !== "string" || !DATE.test(value) || !isCalendarDate(value))
         return invalid("a date of the calendar as YYYY-MM-DD");
       return value;
-    case "datetime":
+    case "datetime": {
       if (value === null) return "";
-      if (typeof value !== "string" || !isCalendarDateTime(value) || Number.isNaN(Date.parse(value))) {
+      // RFC 3339 allows a lower-case "t" and "z"; Kintone is given the usual upper case.
+      const text = typeof value === "string" ? value.toUpperCase() : value;
+      if (typeof text !== "string" || !isCalendarDateTime(text) || Number.isNaN(Date.parse(text))) {
         return invalid("a date-time of the calendar with a time zone, as 2024-01-31T09:00:00Z");
       }
-      return value;
+      return text;
+    }
     case "time":
       if (value === null) return "";
       if (typeof value !== "string" || !/^([01]\d|2[0-3]):[0-5]\d$/.test(value))

@@ -61,7 +61,7 @@
     const base = new URL(spec.servers?.[0]?.url ?? "/", window.location.origin).pathname.replace(/\/$/, "");
     spec.servers = [{ url: window.location.origin + base, description: "This proxy" }];
     shownWith = key;
-    if (key) sessionStorage.setItem(storageKey, key);
+    if (key) sessionStorage.setItem(storageKey, JSON.stringify({ scheme: given.scheme, key }));
     tell("");
     ui.specActions.updateSpec(JSON.stringify(spec));
     if (key) ui.preauthorizeApiKey(given.scheme === "Bearer" ? "Bearer" : "ApiKey", key);
@@ -77,6 +77,12 @@
             const given = keyOf(payload);
             if (given !== undefined) void show(given);
             return result;
+          },
+          // Logout forgets the key in this tab too: a reload must not authorize again.
+          logout: (logout) => (payload) => {
+            sessionStorage.removeItem(storageKey);
+            shownWith = undefined;
+            return logout(payload);
           },
         },
       },
@@ -94,6 +100,11 @@
   });
   window.ui = ui;
   // Without keys (serve --no-auth) the spec loads at once; in this tab, the key given before is used again.
-  const stored = sessionStorage.getItem(storageKey);
-  void show(stored ? { scheme: "ApiKey", key: stored } : undefined);
+  let stored;
+  try {
+    stored = JSON.parse(sessionStorage.getItem(storageKey) ?? "null");
+  } catch {
+    stored = null;
+  }
+  void show(stored && typeof stored.key === "string" ? { scheme: stored.scheme, key: stored.key } : undefined);
 })();

@@ -213,6 +213,29 @@ try {
     withBearer.status === "200" && withBearer.curl.includes("Authorization: Bearer"),
     `Try it out with the bearer token answers 200 (got ${withBearer.status})`,
   );
+
+  // Found by an outside attack: a reload kept a bearer session but sent the key as X-API-Key, and Logout did not
+  // forget the key (a reload authorized again).
+  await browser.call("Page.reload");
+  await waitFor(`document.body.innerText.includes("listCustomers")`);
+  const reloaded = await tryListCustomers();
+  check(
+    reloaded.status === "200" && reloaded.curl.includes("Authorization: Bearer"),
+    "after a reload the bearer session still sends Authorization: Bearer",
+  );
+  await browser.evaluate(`document.querySelector(".auth-wrapper .authorize").click()`);
+  await waitFor(`document.querySelectorAll(".auth-container").length >= 2`);
+  await browser.evaluate(
+    `[...document.querySelectorAll(".auth-container button")].filter((b) => b.textContent.trim() === "Logout").forEach((b) => b.click())`,
+  );
+  await browser.evaluate(`document.querySelector(".modal-ux .close-modal")?.click()`);
+  await browser.call("Page.reload");
+  await waitFor(`document.querySelector(".auth-wrapper .authorize")`);
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  check(
+    !(await browser.evaluate(`document.body.innerText.includes("listCustomers")`)),
+    "after Logout a reload shows no operation (the key is forgotten)",
+  );
 } catch (error) {
   failures++;
   console.log(`not ok - ${error.message}`);

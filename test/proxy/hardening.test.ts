@@ -185,6 +185,14 @@ describe("requests the proxy refuses", () => {
     });
     expect([inexact.status, inexact.body.error.code]).toEqual([400, "InexactNumber"]);
     expect(inexact.body.error.message).toMatch(/send it as a decimal string/);
+    // Found by an outside attack: what Apex and JavaScript print for a double (19.99 * 3) has 17 digits but is the
+    // double exactly; it is taken as written, not refused.
+    const apex = await h.call("POST", "/customers", {
+      raw: '{"companyName":"Apex Co","annualRevenue":59.970000000000006,"employees":1234567890123456}',
+      headers: { "content-type": "application/json" },
+    });
+    expect(apex.status, JSON.stringify(apex.body)).toBe(201);
+    expect([apex.body.annualRevenue, apex.body.employees]).toEqual([59.970000000000006, 1234567890123456]);
     // Found by an outside review: values JSON.parse would turn into 0 or move to another day.
     for (const raw of [
       '{"companyName":"Tiny Co","annualRevenue":1e-400}',
@@ -196,6 +204,12 @@ describe("requests the proxy refuses", () => {
       });
       expect([tiny.status, tiny.body.error.code], raw).toEqual([400, "InexactNumber"]);
     }
+    // Found by an outside attack: RFC 3339 (format date-time) allows a lower-case t and z.
+    const lower = await h.call("PATCH", "/deals/1", { body: { lastContact: "2024-01-31t09:00:00z" } });
+    expect([lower.status, lower.body.lastContact], JSON.stringify(lower.body)).toEqual([
+      200,
+      "2024-01-31T09:00:00Z",
+    ]);
     for (const body of [{ companyName: "Day Co", customerSince: "2023-02-29" }]) {
       const refused = await h.call("POST", "/customers", { body });
       expect([refused.status, refused.body.error.details?.[0]?.target], JSON.stringify(body)).toEqual([
@@ -425,6 +439,9 @@ describe("nulls in write bodies (issue #11, section 2)", () => {
     expect([unknown.status, unknown.body.error.target]).toEqual([400, "clearFields"]);
     const both = await h.call("PATCH", "/customers/20", { body: { notes: "x", clearFields: ["notes"] } });
     expect([both.status, both.body.error.target]).toEqual([400, "notes"]);
+    // Found by an outside attack: a name given twice is one request to empty it, not "both given a value".
+    const twice = await h.call("PATCH", "/customers/20", { body: { clearFields: ["notes", "notes"] } });
+    expect(twice.status, JSON.stringify(twice.body)).toBe(200);
     const schema = h.spec.components?.schemas?.CustomerUpdate as {
       properties: { clearFields: { items: { enum: string[] } } };
     };

@@ -163,6 +163,10 @@ describe("deep listings", () => {
     const before = h.sandbox.stats().byEndpoint;
     const deep = await h.call("GET", `${list}?$top=1&$skip=10599&$orderby=field0SingleLineText`);
     expect([deep.status, deep.body.error.code]).toEqual([400, "SkipTooDeep"]);
+    // Found by an outside attack: the message said "24 calls, more than the 25"; it names the real limit.
+    expect(deep.body.error.message).toMatch(
+      /deeper than 10,500, the deepest position a custom \$orderby reaches/,
+    );
     expect(deep.body.error.message).toMatch(/skipToken/);
     expect(callsOf(h, before)).toBe(1);
     const byId = h.sandbox.stats().byEndpoint;

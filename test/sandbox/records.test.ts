@@ -53,6 +53,13 @@ describe("records through @kintone/rest-api-client", () => {
     const { record } = await client.record.getRecord({ app: 2, id });
     expect(record.$id?.value).toBe(id);
     expect(record.Record_number?.value).toBe(`DEALS-${id}`);
+    // Found by an outside attack: a record number with the app code compares by its number ("DEALS-25" is 25).
+    const later = await client.record.getRecords({
+      app: 2,
+      query: `Record_number > "DEALS-${Number(id) - 1}" order by $id asc`,
+      fields: ["$id"],
+    });
+    expect(later.records.map((r) => Number(r.$id?.value))).toEqual([Number(id)]);
     expect(record.Stage?.value).toBe("Prospecting"); // default
     expect(record.Owner?.value).toEqual([{ code: "sandbox", name: "sandbox" }]); // LOGINUSER() default
     expect(record.Created_by?.value).toEqual({ code: "sandbox", name: "sandbox" });

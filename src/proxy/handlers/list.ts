@@ -10,7 +10,7 @@ import {
 } from "../../odata/query-options.js";
 import { translateFilter } from "../../odata/translate-filter.js";
 import { toApiRecord } from "../convert.js";
-import { CURSOR_SIZE, type CursorPage, type CursorPool } from "../cursors.js";
+import type { CursorPage, CursorPool } from "../cursors.js";
 import { ProxyError } from "../errors.js";
 import type { CallContext } from "../kintone-calls.js";
 import type { KintoneRecordData } from "../kintone-client.js";
@@ -78,11 +78,11 @@ const and = (...parts: string[]) =>
     .map((p) => `(${p})`)
     .join(" and ");
 
-function tooDeep(skip: number, calls: number): ProxyError {
+function tooDeep(skip: number, why: string): ProxyError {
   return new ProxyError(
     400,
     "SkipTooDeep",
-    `$skip=${skip} would take ${calls} Kintone calls, more than the ${PROXY_CALL_BUDGET} one request may make: page with the skipToken (or nextLink) of each page instead, or order by id (any depth).`,
+    `$skip=${skip} ${why}: page with the skipToken (or nextLink) of each page instead, or order by id (any depth).`,
     { target: "$skip" },
   );
 }
@@ -107,7 +107,11 @@ async function listById(ctx: CallContext, resource: Resource, q: ListQuery): Pro
     );
     total = counted.totalCount as number;
     if (toSkip >= total) return empty(q.count ? total : undefined);
-    if (jumps + 2 > ctx.remaining) throw tooDeep(toSkip, jumps + 2);
+    if (jumps + 2 > ctx.remaining)
+      throw tooDeep(
+        toSkip,
+        `would take ${jumps + 2} more Kintone calls, and this request has ${ctx.remaining} left of the ${PROXY_CALL_BUDGET} one request may make`,
+      );
     while (toSkip > OFFSET_MAX) {
       const seek = after !== undefined ? beyond(after) : "";
       const page = await ctx.read(resource, (k, signal) =>
@@ -202,7 +206,10 @@ async function listByOrder(
   const total = counted.totalCount as number;
   if (offset >= total) return empty(q.count ? total : undefined);
   if (offset > CUSTOM_ORDER_SKIP_MAX)
-    throw tooDeep(offset, ctx.calls + 1 + Math.ceil((offset + q.top) / CURSOR_SIZE));
+    throw tooDeep(
+      offset,
+      `is deeper than ${CUSTOM_ORDER_SKIP_MAX.toLocaleString("en-US")}, the deepest position a custom $orderby reaches within the ${PROXY_CALL_BUDGET} Kintone calls one request may make`,
+    );
   return wrap(
     await pool.start(ctx, resource, q.binding, { fields, query: `${q.condition}${sort}` }, offset, q.top),
   );

@@ -51,5 +51,6 @@ function splitClearFields(body: unknown, resource: Resource): { clear: PropertyI
       { target: CLEAR_FIELDS },
     );
   }
-  return { clear: names.map((name) => resource.properties.get(name) as PropertyInfo), rest };
+  // A name given twice is the same request to empty it.
+  return { clear: [...new Set(names)].map((name) => resource.properties.get(name) as PropertyInfo), rest };
 }

@@ -98,7 +98,9 @@ function toScalar(domain: ReturnType<typeof domainOf>, raw: unknown): Scalar {
   const text = String(raw);
   switch (domain) {
     case "number": {
-      const digits = /(-?[0-9.]+)$/.exec(text);
+      // A plain number, or a record number with the app's code in front ("DEALS-25" is record 25, not -25).
+      const plain = /^\s*-?\d+(\.\d+)?\s*$/.test(text);
+      const digits = plain ? undefined : /(\d+(?:\.\d+)?)$/.exec(text);
       const number = Number(digits ? digits[1] : text);
       return Number.isFinite(number) ? number : undefined;
     }
