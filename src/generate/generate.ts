@@ -10,50 +10,6 @@ export function serializeDocument(document: OpenAPIObject): string {
   return `${JSON.stringify(document, null, 2)}\n`;
 }
 
-/** Depth down to which serializeChunks splits the document (paths/<path>/<method>, components/schemas/<name>). */
-const SPLIT_DEPTH = 3;
-
-/**
- * serializeDocument's text in pieces of a few KB, never whole: a spec for hundreds of apps (tens of MB) is
- * written and measured without its text ever being in memory beside the document. Joined, the pieces are
- * exactly serializeDocument's text (subtrees are JSON.stringify'd and re-indented; JSON text has no raw
- * newlines inside strings, so re-indenting every newline is safe).
- */
-export function* serializeChunks(document: OpenAPIObject): Generator<string> {
-  yield* valueChunks(document, 0);
-  yield "\n";
-}
-
-function* valueChunks(value: unknown, depth: number): Generator<string> {
-  if (depth >= SPLIT_DEPTH || value === null || typeof value !== "object") {
-    const text = JSON.stringify(value, null, 2) ?? "null";
-    yield depth === 0 ? text : text.replaceAll("\n", `\n${"  ".repeat(depth)}`);
-    return;
-  }
-  const array = Array.isArray(value);
-  const entries = array
-    ? value.map((item, index) => [String(index), item === undefined ? null : item] as const)
-    : Object.entries(value).filter(([, member]) => member !== undefined && typeof member !== "function");
-  if (entries.length === 0) {
-    yield array ? "[]" : "{}";
-    return;
-  }
-  const pad = "  ".repeat(depth + 1);
-  yield array ? "[" : "{";
-  for (const [index, [key, member]] of entries.entries()) {
-    yield `${index === 0 ? "\n" : ",\n"}${pad}${array ? "" : `${JSON.stringify(key)}: `}`;
-    yield* valueChunks(member, depth + 1);
-  }
-  yield `\n${"  ".repeat(depth)}${array ? "]" : "}"}`;
-}
-
-/** The length of serializeDocument's text, counted from its pieces without joining them. */
-export function serializedLength(document: OpenAPIObject): number {
-  let length = 0;
-  for (const chunk of serializeChunks(document)) length += chunk.length;
-  return length;
-}
-
 /** The generated spec broke a rule marked error: nothing is written. */
 export class InvalidSpecError extends KintoneOpenapiError {
   constructor(readonly problems: readonly Problem[]) {
@@ -76,8 +32,8 @@ export type GenerateInput = {
 };
 
 export type GenerateOutput = BuildResult & {
-  /** The spec's text, serialised on each read (for a large spec, prefer serializeChunks(document)). */
-  readonly text: string;
+  /** The spec as written to the file. */
+  text: string;
   problems: Problem[];
 };
 
@@ -89,17 +45,11 @@ export async function generateSpec(input: GenerateInput): Promise<GenerateOutput
     input.build,
     input.base,
   );
-  // Validated before serialising, so a large spec's text and the validator's working set never coexist.
+  const text = serializeDocument(result.document);
   const problems = validateDocument(result.document as unknown as Record<string, unknown>, {
-    size: serializedLength(result.document),
+    size: text.length,
     ...(input.levels ? { levels: input.levels } : {}),
   });
   if (problems.some((p) => p.severity === "error")) throw new InvalidSpecError(problems);
-  return {
-    ...result,
-    problems,
-    get text() {
-      return serializeDocument(result.document);
-    },
-  };
+  return { ...result, problems, text };
 }

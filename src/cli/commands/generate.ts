@@ -12,7 +12,7 @@ import {
 } from "../../config/resolve-options.js";
 import { UsageError } from "../../errors.js";
 import { OPERATIONS, type Operation, type PinnedNames } from "../../generate/build-document.js";
-import { generateSpec, serializeChunks, serializedLength } from "../../generate/generate.js";
+import { generateSpec } from "../../generate/generate.js";
 import { readPinnedNames } from "../../generate/pinned.js";
 import { schemaAppId } from "../../generate/x-kintone.js";
 import type { ConnectionOptions } from "../../kintone/connection.js";
@@ -21,7 +21,6 @@ import type { MetadataSource } from "../../kintone/types.js";
 import { readBaseSpec, SAMPLE_APPS_DIR } from "../../templates.js";
 import { isPrivateHost } from "../../util/address.js";
 import { writeFileAtomic } from "../../util/atomic-write.js";
-import { readChunks } from "../../util/fs.js";
 import { type Change, diffDocuments } from "../../validate/diff.js";
 import { addConnectionOptions, collect } from "../connection-options.js";
 import { selfCommand } from "../invocation.js";
@@ -84,33 +83,23 @@ async function checkWritable(path: string): Promise<void> {
   }
 }
 
-/**
- * Reads the spec already at the output path: its text (for --check) and the names it gave (kept on regeneration).
- * The text is decoded only for --check; names are scanned from the bytes (see readPinnedNames).
- */
+/** Reads the spec already at the output path: its text (for --check) and the names it gave (kept on regeneration). */
 async function readPrevious(
   path: string,
   output: Output,
   keepText: boolean,
 ): Promise<{ text?: string; pinned?: PinnedNames } | undefined> {
-  // --check needs the old text anyway; otherwise the file is scanned in chunks and never held whole.
-  let text: string | undefined;
-  let pinned: PinnedNames | undefined;
+  let text: string;
   try {
-    if (keepText) {
-      text = await readFile(path, "utf8");
-      pinned = readPinnedNames(Buffer.from(text));
-    } else {
-      await access(path, constants.R_OK);
-      pinned = readPinnedNames(readChunks(path));
-    }
+    text = await readFile(path, "utf8");
   } catch {
     return undefined;
   }
+  const pinned = readPinnedNames(text);
   if (pinned === undefined) {
     output.warn(`${path} is not valid JSON, so names from it cannot be kept; they are derived afresh.`);
   }
-  return { ...(text !== undefined ? { text } : {}), ...(pinned ? { pinned } : {}) };
+  return { ...(keepText ? { text } : {}), ...(pinned ? { pinned } : {}) };
 }
 
 /** Picks the metadata source; the Kintone client is loaded only when Kintone is read (it is slow to load). */
@@ -305,9 +294,7 @@ export async function handleGenerate(
     output.out(result.text);
     return 0;
   }
-  // Written from the document in pieces: the text of a large spec (tens of MB) is never held whole.
-  const { document, resources, warnings, problems } = result;
-  result = undefined as never;
+  const { text, resources, warnings, problems } = result;
   if (ask !== undefined) {
     const summary = [
       "",
@@ -315,7 +302,7 @@ export async function handleGenerate(
       `  Apps        ${appsText}`,
       `  Operations  ${operationCount} (${operations.join(", ")})`,
       `  Server      ${proxyUrl}`,
-      `  Spec        ${shown} (${(serializedLength(document) / 1024).toFixed(0)} KiB, ${warnings.length + problems.length} warnings)`,
+      `  Spec        ${shown} (${(text.length / 1024).toFixed(0)} KiB, ${warnings.length + problems.length} warnings)`,
       "",
     ];
     if (!(await ask.confirmWrite(summary, output, shown))) {
@@ -323,7 +310,7 @@ export async function handleGenerate(
       return 0;
     }
   }
-  await writeFileAtomic(outputPath, serializeChunks(document));
+  await writeFileAtomic(outputPath, text);
   if (flags.json) {
     output.out(
       JSON.stringify(
