@@ -174,13 +174,21 @@ export async function askOperations(): Promise<Operation[]> {
   });
 }
 
-export async function askProxyUrl(fallback: string): Promise<string> {
-  return input({
+/** The proxy's URL; `check` throws the sentence saying what is wrong with one. */
+export async function askProxyUrl(fallback: string, check: (value: string) => unknown): Promise<string> {
+  const answer = await input({
     message: "URL of the proxy (kintone-openapi serve) Salesforce will call:",
     default: fallback,
-    validate: (v) =>
-      /^https?:\/\/[^\s]+$/.test(v.trim()) || "Give an http(s) URL, e.g. https://kintone-proxy.example.com.",
+    validate: (value) => {
+      try {
+        check(value.trim());
+        return true;
+      } catch (error) {
+        return (error as Error).message;
+      }
+    },
   });
+  return answer.trim();
 }
 
 /** Why a spec cannot be written at a path, as the prompt says it; a folder that does not exist can be created. */

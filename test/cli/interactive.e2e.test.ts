@@ -212,6 +212,31 @@ describe("interactive generate in a terminal", () => {
     expect(await readdir(cwd)).toEqual(["spec.json"]);
   });
 
+  it("checks what flags and the config file give before asking anything, so that no answer is lost to them", async () => {
+    const cwd = await workdir("early");
+    const withConfig = await workdir("early-config");
+    await writeFile(
+      join(withConfig, "kintone-openapi.config.json"),
+      JSON.stringify({ validate: { rules: { "sf-no-such-rule": "off" } } }),
+    );
+    const cases: Array<[string, string[], RegExp]> = [
+      [cwd, ["--operations", "list,purge"], /not "purge"/],
+      [cwd, ["--proxy-url", "ftp://p"], /--proxy-url must be an http\(s\) URL/],
+      [cwd, ["--app", "x"], /"x" is not one/],
+      [withConfig, [], /unknown rule "sf-no-such-rule"/],
+    ];
+    for (const [dir, args, message] of cases) {
+      const pty = new PtySession(["generate", ...args], { cwd: dir });
+      try {
+        await pty.expect(message);
+        expect(await pty.exit, args.join(" ")).toBe(2);
+        expect(pty.text, args.join(" ")).not.toMatch(/Kintone domain/);
+      } finally {
+        pty.kill();
+      }
+    }
+  });
+
   it("never prompts without a terminal, even outside CI", async () => {
     const cwd = await workdir("pipe");
     const result = await runCli(["generate"], { cwd, env: { CI: "" } });

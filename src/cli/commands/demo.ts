@@ -72,7 +72,7 @@ export async function handleDemo({ output }: CommandContext, flags: DemoFlags): 
   // Listening for a stop signal before saying so: a supervisor may stop us the moment it reads the line.
   const stopped = waitForStopSignal();
   output.out(`kintone-openapi demo is running.
-  Kintone sandbox  ${sandbox.url}  (log in as sandbox / sandbox; a fixed port with --sandbox-port)
+  Kintone sandbox  ${sandbox.url}  (log in as sandbox / sandbox${flags.sandboxPort === undefined ? "; --sandbox-port keeps it at one address" : ""})
   Proxy            ${proxy.url}  (API key ${key})
   API docs         ${proxy.url}/docs
 

@@ -9,7 +9,6 @@ import {
   type AppNaming,
   type BuildOptions,
   OPERATIONS,
-  type Operation,
   type PinnedNames,
 } from "../../generate/build-document.js";
 import {
@@ -81,6 +80,14 @@ type Plan = {
 };
 
 type BuildLevels = ReturnType<typeof ruleLevels>;
+
+/** Where a proxy URL came from, as its errors name it. */
+const PROXY_URL_ORIGIN = {
+  flag: "--proxy-url",
+  env: "KINTONE_OPENAPI_PROXY_URL",
+  config: "proxyUrl in the config file",
+  default: "--proxy-url",
+} as const;
 
 /** Checks the proxy URL: http(s), no query or fragment. */
 function checkProxyUrl(raw: string, origin: string): string {
@@ -159,7 +166,24 @@ async function resolvePlan(context: CommandContext, flags: GenerateFlags): Promi
   const ask = interactive ? await import("../interactive.js") : undefined;
   const answers: Answers = {};
 
-  // Given outputs are checked before anything is asked or read, so that no answer is lost to them.
+  // What flags, env and the config file give is checked before anything is asked or read, so that no answer is
+  // lost to a mistake in them.
+  const levels = ruleLevels(config.validate?.rules);
+  const givenApps =
+    flags.app !== undefined
+      ? parseAppIds(flags.app, "--app")
+      : config.apps !== undefined
+        ? Object.keys(config.apps)
+        : undefined;
+  const givenOperations =
+    flags.operations !== undefined
+      ? parseOperations(flags.operations, "--operations")
+      : config.operations !== undefined
+        ? parseOperations(config.operations, "operations in the config file")
+        : undefined;
+  const proxy = pick(flags.proxyUrl, env.KINTONE_OPENAPI_PROXY_URL, config.proxyUrl);
+  const givenProxyUrl =
+    proxy === undefined ? undefined : checkProxyUrl(proxy.value, PROXY_URL_ORIGIN[proxy.source]);
   const givenOutput = flags.output ?? config.output;
   if (givenOutput !== undefined && !flags.stdout && !flags.check) await checkWritable(cwd, givenOutput);
 
@@ -181,39 +205,26 @@ async function resolvePlan(context: CommandContext, flags: GenerateFlags): Promi
       );
       source = asked.source;
       answers.connection = asked.connection;
-      if (flags.app === undefined && config.apps === undefined)
-        answers.appIds = await ask.askApps(asked.apps);
+      if (givenApps === undefined) answers.appIds = await ask.askApps(asked.apps);
     } else {
       source = new LiveMetadataSource(resolveConnection(context.connection, env, config));
     }
   }
-  const appIds =
-    answers.appIds ??
-    (flags.app !== undefined
-      ? parseAppIds(flags.app, "--app")
-      : config.apps !== undefined
-        ? Object.keys(config.apps)
-        : []);
+  const appIds = answers.appIds ?? givenApps ?? [];
   if (appIds.length === 0 && live) {
     throw new UsageError(
       "--app is required when reading from Kintone: give one or more app ids, e.g. --app 12,13 (or list them under apps in the config file).",
     );
   }
-
-  let operations: Operation[] =
-    flags.operations !== undefined
-      ? parseOperations(flags.operations, "--operations")
-      : config.operations !== undefined
-        ? parseOperations(config.operations, "operations in the config file")
-        : [...OPERATIONS];
-  if (ask !== undefined && flags.operations === undefined && config.operations === undefined)
+  let operations = givenOperations ?? [...OPERATIONS];
+  if (ask !== undefined && givenOperations === undefined)
     operations = answers.operations = await ask.askOperations();
-
-  const proxy = pick(flags.proxyUrl, env.KINTONE_OPENAPI_PROXY_URL, config.proxyUrl, DEFAULT_PROXY_URL);
-  if (ask !== undefined && proxy.source === "default")
-    proxy.value = answers.proxyUrl = await ask.askProxyUrl(DEFAULT_PROXY_URL);
-  const origin = { flag: "--proxy-url", env: "KINTONE_OPENAPI_PROXY_URL", config: "proxyUrl", default: "" };
-  const proxyUrl = checkProxyUrl(proxy.value, origin[proxy.source] || "--proxy-url");
+  let proxyUrl = givenProxyUrl ?? DEFAULT_PROXY_URL;
+  if (ask !== undefined && givenProxyUrl === undefined) {
+    const answer = await ask.askProxyUrl(DEFAULT_PROXY_URL, (value) => checkProxyUrl(value, "The URL"));
+    proxyUrl = checkProxyUrl(answer, "The URL");
+    answers.proxyUrl = answer;
+  }
   const runWarnings: string[] = [];
   if (!flags.check && isPrivateHost(new URL(proxyUrl).hostname)) {
     runWarnings.push(
@@ -268,7 +279,7 @@ async function resolvePlan(context: CommandContext, flags: GenerateFlags): Promi
       ...(config.apps !== undefined ? { apps: config.apps } : {}),
       ...(pinned !== undefined ? { pinned } : {}),
     },
-    levels: ruleLevels(config.validate?.rules),
+    levels,
     shown,
     outputPath,
     createFolder,
