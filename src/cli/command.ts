@@ -4,8 +4,8 @@ import type { ConnectionFlags, Env } from "../config/resolve-options.js";
 import type { ExitCode } from "../errors.js";
 import { createOutput, type Output } from "./output.js";
 
-/** What one run of the CLI leaves behind for main(): its exit code and the files it wrote. */
-export type RunState = { exitCode: ExitCode; written: string[] };
+/** What one run of the CLI leaves behind for main(): its exit code, the files it wrote, and --debug. */
+export type RunState = { exitCode: ExitCode; written: string[]; debug: boolean };
 
 /** Options shared by several commands: declared here, once, and resolved here, once. */
 export type SharedOptions = {
@@ -29,7 +29,6 @@ export type CommandContext = {
   cwd: string;
   json: boolean;
   quiet: boolean;
-  debug: boolean;
   /** The config file (--config, else kintone-openapi.config.json when present), loaded once, on first use. */
   config(): Promise<LoadedConfig>;
   /** The connection flags as given (resolveConnection merges them with env and the config file). */
@@ -187,6 +186,7 @@ export function defineCommand<Flags extends object>(
       config?: string;
     } & ConnectionFlags;
     const args = parameters.slice(0, -2) as Array<string | undefined>;
+    state.debug = self.optsWithGlobals().debug === true;
     const json = flags.json === true;
     const quiet = flags.quiet === true;
     const cwd = process.cwd();
@@ -197,7 +197,6 @@ export function defineCommand<Flags extends object>(
       cwd,
       json,
       quiet,
-      debug: self.optsWithGlobals().debug === true,
       config: () => {
         loaded ??= loadConfig(flags.config, cwd);
         return loaded;

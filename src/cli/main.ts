@@ -68,9 +68,8 @@ function cancelled(written: readonly string[]): string {
  * error boundary: known errors print one sentence (and their details); anything else is a bug and prints its stack.
  */
 export async function main(argv: readonly string[]): Promise<number> {
-  const state: RunState = { exitCode: EXIT.ok, written: [] };
+  const state: RunState = { exitCode: EXIT.ok, written: [], debug: false };
   const program = buildProgram(state);
-  const debug = argv.includes("--debug");
   const output = createOutput();
   ignoreClosedPipes();
   try {
@@ -88,7 +87,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (error instanceof KintoneOpenapiError) {
       output.error(error.message);
       for (const line of error.details) output.info(`  ${line}`);
-      if (debug && error.stack) output.info(error.stack);
+      if (state.debug && error.stack) output.info(error.stack);
       return error.exitCode;
     }
     output.error(

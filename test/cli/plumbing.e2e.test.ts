@@ -65,6 +65,21 @@ describe("one CLI plumbing for every command", () => {
     expect(result.stderr).toMatch(message);
   });
 
+  it("--debug, before or after the command, adds the stack trace to an error", async () => {
+    const [plain, after, before] = await Promise.all([
+      runCli(["validate", "missing.json"]),
+      runCli(["validate", "missing.json", "--debug"]),
+      runCli(["--debug", "validate", "missing.json"]),
+    ]);
+    for (const result of [plain, after, before]) {
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/^error: missing.json does not exist/);
+    }
+    expect(plain.stderr).not.toMatch(/\n\s+at /);
+    expect(after.stderr).toMatch(/\n\s+at loadDocument/);
+    expect(before.stderr).toMatch(/\n\s+at loadDocument/);
+  });
+
   it.each([[["generate", "--demo", "--stdout"]], [["validate", "--list-rules"]]])(
     "%j into a closed pipe exits quietly",
     async (args) => {
