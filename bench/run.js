@@ -55,36 +55,41 @@ async function best(times, fn) {
 
 async function benchGenerate(work) {
   const small = join(work, "apps-20");
+  const target = join(work, "apps-80");
   const large = join(work, "apps-200");
   await writeSyntheticSnapshot(small, 20, 100);
-  await writeSyntheticSnapshot(large, 200, 100);
-  // A 200-app spec is about 25 MB, over Salesforce's 10 MB: generate refuses it unless that rule is re-graded.
-  // The bench re-grades it, for both runs, to measure generation itself.
+  await writeSyntheticSnapshot(target, 80, 100);
+  // 80 apps of 100 fields make about 10 MB of spec: the largest Salesforce accepts (sf-document-size refuses
+  // more, and so does generate). The size rule is re-graded to a warning so that the figure stays comparable when
+  // the spec's shape moves it a little over or under the line.
   await writeFile(
     join(work, "kintone-openapi.config.json"),
     JSON.stringify({ validate: { rules: { "sf-document-size": "warning" } } }),
   );
+  const out = join(work, "target.json");
   const a = await best(3, () => runCli(["generate", "--from", small, "-o", join(work, "small.json")], work));
-  const b = await best(3, () => runCli(["generate", "--from", large, "-o", join(work, "large.json")], work));
-  const ratio = b.ms / a.ms;
+  // The first of the three runs writes a new file; the other two replace it, reading its names first.
+  const b = await best(3, () => runCli(["generate", "--from", target, "-o", out], work));
+  const { size } = await import("node:fs").then((fs) => fs.promises.stat(out));
   record(
     "generate --from, 20 apps × 100 fields",
     `${a.ms.toFixed(0)} ms, peak RSS ${a.rss.toFixed(0)} MB`,
-    "reference for the ratio",
+    "reference",
     true,
   );
   record(
-    "generate --from, 200 apps × 100 fields",
-    `${b.ms.toFixed(0)} ms, peak RSS ${b.rss.toFixed(0)} MB, ${ratio.toFixed(2)}× the 20-app run`,
-    "< 3,000 ms, < 250 MB, ≤ 12× the 20-app run",
-    b.ms < 3000 && b.rss < 250 && ratio <= 12,
+    `generate --from, 80 apps × 100 fields (${(size / 1e6).toFixed(1)} MB spec)`,
+    `${b.ms.toFixed(0)} ms, peak RSS ${b.rss.toFixed(0)} MB, ${(b.ms / a.ms).toFixed(2)}× the 20-app run`,
+    "< 2,000 ms, < 250 MB",
+    b.ms < 2000 && b.rss < 250,
   );
-  return { large, spec: join(work, "large.json") };
+  // The metadata-fetch benchmark reads 200 apps.
+  await writeSyntheticSnapshot(large, 200, 100);
+  return { large, spec: out };
 }
 
 async function benchValidate(work, spec) {
   const { size } = await import("node:fs").then((fs) => fs.promises.stat(spec));
-  // The 25 MB spec is over Salesforce's limit, so validate reports that error and exits 1: that is the expected answer.
   // Interleaved runs, so that all three see the same machine conditions; medians of five.
   const runs = { ours: [], seriousme: [], readme: [] };
   for (let i = 0; i < 5; i++) {
@@ -97,7 +102,7 @@ async function benchValidate(work, spec) {
     return { ms: sorted[Math.floor(sorted.length / 2)].ms, rss: Math.max(...list.map((r) => r.rss)) };
   };
   const [ours, seriousme, readme] = [median(runs.ours), median(runs.seriousme), median(runs.readme)];
-  const label = `validate, 200 apps × 100 fields (${(size / 1e6).toFixed(1)} MB JSON)`;
+  const label = `validate, 80 apps × 100 fields (${(size / 1e6).toFixed(1)} MB JSON)`;
   const fastest = Math.min(seriousme.ms, readme.ms);
   const ratio = `${(ours.ms / seriousme.ms).toFixed(2)}× @seriousme, ${(ours.ms / readme.ms).toFixed(2)}× @readme`;
   record(

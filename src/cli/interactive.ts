@@ -2,12 +2,13 @@ import { checkbox, confirm, input, password, select } from "@inquirer/prompts";
 import { type ConfigFile, DEFAULT_CONFIG_FILE } from "../config/load-config.js";
 import {
   type ConnectionFlags,
-  checkBaseUrl,
   type Env,
+  parseKintoneDomain,
   resolveConnection,
 } from "../config/resolve-options.js";
 import { KintoneError, KintoneOpenapiError } from "../errors.js";
-import { type InventedName, OPERATIONS, type Operation } from "../generate/build-document.js";
+import { OPERATIONS, type Operation } from "../generate/build-document.js";
+import type { Invented } from "../generate/generate.js";
 import { NAME_PATTERN } from "../generate/names.js";
 import type { ConnectionOptions, KintoneAuth } from "../kintone/connection.js";
 import { classifyKintoneAnswer } from "../kintone/failures.js";
@@ -16,15 +17,30 @@ import type { KintoneApp } from "../kintone/types.js";
 import type { Output } from "./output.js";
 import { searchCheckbox } from "./prompts/search-checkbox.js";
 
-/** Codes that mean "these credentials are wrong": asked again rather than exiting. */
-
-function validUrl(value: string): true | string {
+/** The domain as typed, normalised (https assumed, a pasted URL's path dropped), or the sentence saying why not. */
+function domainOf(value: string): { url: string } | { problem: string } {
   try {
-    checkBaseUrl(value, "The domain");
-    return true;
+    return { url: parseKintoneDomain(value, "The domain", { path: "strip" }) };
   } catch (error) {
-    return (error as Error).message;
+    return { problem: (error as Error).message };
   }
+}
+
+/** Asks for the Kintone domain the way people have it: a host, or a URL pasted from the browser. */
+async function askDomain(): Promise<string> {
+  const answer = await input({
+    message: "Kintone domain (e.g. mycompany.cybozu.com):",
+    validate: (value) => {
+      const domain = domainOf(value);
+      return "url" in domain ? true : domain.problem;
+    },
+    // Once answered, the line shows the URL that will be used.
+    transformer: (value, { isFinal }) => {
+      const domain = isFinal ? domainOf(value) : undefined;
+      return domain !== undefined && "url" in domain ? domain.url : value;
+    },
+  });
+  return parseKintoneDomain(answer, "The domain", { path: "strip" });
 }
 
 async function askAuth(defaults: { username?: string }): Promise<KintoneAuth> {
@@ -83,9 +99,8 @@ export async function askConnection(
   connect: (options: ConnectionOptions) => Promise<LiveMetadataSource>,
 ): Promise<{ connection: ConnectionOptions; source: LiveMetadataSource; apps: KintoneApp[] }> {
   const given = { ...flags };
-  if (given.baseUrl === undefined && !env.KINTONE_BASE_URL && config.baseUrl === undefined) {
-    given.baseUrl = await input({ message: "Kintone domain:", default: "https://", validate: validUrl });
-  }
+  if (given.baseUrl === undefined && !env.KINTONE_BASE_URL && config.baseUrl === undefined)
+    given.baseUrl = await askDomain();
   let connection: ConnectionOptions;
   try {
     connection = resolveConnection(given, env, config);
@@ -159,54 +174,97 @@ export async function askOperations(): Promise<Operation[]> {
   });
 }
 
-export async function askProxyUrl(fallback: string): Promise<string> {
-  return input({
+/** The proxy's URL; `check` throws the sentence saying what is wrong with one. */
+export async function askProxyUrl(fallback: string, check: (value: string) => unknown): Promise<string> {
+  const answer = await input({
     message: "URL of the proxy (kintone-openapi serve) Salesforce will call:",
     default: fallback,
-    validate: (v) =>
-      /^https?:\/\/[^\s]+$/.test(v.trim()) || "Give an http(s) URL, e.g. https://kintone-proxy.example.com.",
+    validate: (value) => {
+      try {
+        check(value.trim());
+        return true;
+      } catch (error) {
+        return (error as Error).message;
+      }
+    },
   });
+  return answer.trim();
 }
 
+/** Why a spec cannot be written at a path, as the prompt says it; a folder that does not exist can be created. */
+export type OutputProblem = { kind: "missing-folder"; folder: string } | { kind: "refused"; message: string };
+
+/**
+ * Asks where to write the spec until the answer can be written: a path in a folder that does not exist offers to
+ * create it (at write time), anything else unwritable is said and asked again. No earlier answer is lost.
+ */
 export async function askOutput(
   fallback: string,
+  check: (path: string) => Promise<OutputProblem | undefined>,
   exists: (path: string) => Promise<boolean>,
-): Promise<string> {
+): Promise<{ path: string; createFolder?: string }> {
   for (;;) {
     const path = (
       await input({
         message: "Write the spec to:",
         default: fallback,
-        validate: (v) => v.trim() !== "" || "Give a file name.",
+        validate: async (v) => {
+          if (v.trim() === "") return "Give a file name.";
+          const problem = await check(v.trim());
+          return problem?.kind === "refused" ? problem.message : true;
+        },
       })
     ).trim();
+    const problem = await check(path);
+    if (problem?.kind === "missing-folder") {
+      if (
+        await confirm({ message: `The folder ${problem.folder} does not exist. Create it?`, default: true })
+      )
+        return { path, createFolder: problem.folder };
+      continue;
+    }
     if (!(await exists(path)) || (await confirm({ message: `${path} exists. Replace it?`, default: true })))
-      return path;
+      return { path };
   }
 }
 
-/** Readable names for the fields whose names had to be invented (Japanese codes the tool could not spell). */
+/** Names the user chose: per app, its resource name and field names by code. */
+export type ChosenNames = Record<string, { name?: string; fields?: Record<string, string> }>;
+
+/**
+ * Readable names for what had to be named by the tool (Japanese app names and field codes it could not spell).
+ * `taken(appId)` lists the names already used ignoring case: other apps' resource names for an app (appId
+ * undefined), the app's property names for a field.
+ */
 export async function askNames(
-  invented: readonly InventedName[],
-  taken: (appId: string) => Set<string>,
-): Promise<Record<string, Record<string, string>>> {
-  const names: Record<string, Record<string, string>> = {};
-  for (const field of invented) {
-    const used = taken(field.appId);
+  invented: readonly Invented[],
+  taken: (appId: string | undefined) => Set<string>,
+): Promise<ChosenNames> {
+  const chosen: ChosenNames = {};
+  const apps = taken(undefined);
+  for (const item of invented) {
+    const used = item.kind === "app" ? apps : taken(item.appId);
     const name = await input({
-      message: `Name for field ${field.code} ("${field.label}") of app ${field.appId}:`,
-      default: field.name,
+      message:
+        item.kind === "app"
+          ? `Name for the records of app ${item.appId} ("${item.label}"), as Flow will show it (e.g. Contract for listContracts):`
+          : `Name for field ${item.code} ("${item.label}") of app ${item.appId}:`,
+      default: item.name,
       validate: (v) => {
         if (!NAME_PATTERN.test(v))
-          return "Use letters and digits, starting with a letter (e.g. contractDate).";
-        if (v !== field.name && used.has(v.toLowerCase())) return `${v} is already used in this app.`;
+          return `Use letters and digits, starting with a letter (e.g. ${item.kind === "app" ? "Contract" : "contractDate"}).`;
+        if (v.toLowerCase() !== item.name.toLowerCase() && used.has(v.toLowerCase()))
+          return `${v} is already used${item.kind === "app" ? " by another app" : " in this app"}.`;
         return true;
       },
     });
-    names[field.appId] = { ...names[field.appId], [field.code]: name };
+    const entry = chosen[item.appId] ?? {};
+    chosen[item.appId] = entry;
+    if (item.kind === "app") entry.name = (name[0] as string).toUpperCase() + name.slice(1);
+    else entry.fields = { ...entry.fields, [item.code]: name };
     used.add(name.toLowerCase());
   }
-  return names;
+  return chosen;
 }
 
 export async function confirmWrite(summary: string[], output: Output, path: string): Promise<boolean> {

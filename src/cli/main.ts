@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { EXIT, KintoneOpenapiError } from "../errors.js";
+import type { RunState } from "./command.js";
 import { registerDemo } from "./commands/demo.js";
 import { registerDiff } from "./commands/diff.js";
 import { registerGenerate } from "./commands/generate.js";
@@ -19,54 +20,74 @@ export function packageVersion(): string {
   return pkg.version;
 }
 
-function buildProgram(): Command {
+function buildProgram(state: RunState): Command {
   const program = new Command()
     .name("kintone-openapi")
     .description(
       "OpenAPI 3.0 specs for Salesforce External Services from Kintone apps, and the proxy they call",
     )
     .version(packageVersion(), "-V, --version")
-    .option("--debug", "print stack traces of errors")
+    .option("--debug", "print stack traces of errors (any command)")
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
-  registerGenerate(program);
-  registerSnapshot(program);
-  registerServe(program);
-  registerSandbox(program);
-  registerValidate(program);
-  registerDiff(program);
-  registerInit(program);
-  registerDemo(program);
+  registerGenerate(program, state);
+  registerSnapshot(program, state);
+  registerServe(program, state);
+  registerSandbox(program, state);
+  registerValidate(program, state);
+  registerDiff(program, state);
+  registerInit(program, state);
+  registerDemo(program, state);
   for (const command of program.commands) command.exitOverride();
   return program;
 }
 
 /**
- * Runs the CLI and returns its exit code. The one error boundary: known errors print one sentence (and their
- * details); anything else is a bug and prints its stack.
+ * A reader that stops reading (`generate --stdout | head`) closes the pipe: later writes fail with EPIPE, which is
+ * no error of ours. Output to a closed stream is dropped (output.ts checks) and the command finishes quietly.
+ */
+function ignoreClosedPipes(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    if (stream.listenerCount("error") > 0) continue;
+    stream.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code === "EPIPE" || error.code === "ERR_STREAM_DESTROYED") return;
+      throw error;
+    });
+  }
+}
+
+/** What Ctrl-C at a prompt leaves behind: files are written whole, so either each one is there or it is not. */
+function cancelled(written: readonly string[]): string {
+  return written.length === 0
+    ? "\nCancelled; nothing was written."
+    : `\nCancelled; ${written.join(" and ")} ${written.length === 1 ? "was" : "were"} written, nothing else.`;
+}
+
+/**
+ * Runs the CLI and returns its exit code: the one a command returned, or the one of the error boundary. The one
+ * error boundary: known errors print one sentence (and their details); anything else is a bug and prints its stack.
  */
 export async function main(argv: readonly string[]): Promise<number> {
-  const program = buildProgram();
-  const debug = argv.includes("--debug");
+  const state: RunState = { exitCode: EXIT.ok, written: [], debug: false };
+  const program = buildProgram(state);
   const output = createOutput();
+  ignoreClosedPipes();
   try {
-    process.exitCode = undefined;
     await program.parseAsync([...argv]);
-    return typeof process.exitCode === "number" ? process.exitCode : EXIT.ok;
+    return state.exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
       // --help and --version exit through here with code 0; usage errors were already printed by commander.
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     if (error instanceof Error && error.name === "ExitPromptError") {
-      // Ctrl-C at a prompt: nothing was written (files are written whole, at the end).
-      output.info("\nCancelled; nothing was written.");
+      output.info(cancelled(state.written));
       return 130;
     }
     if (error instanceof KintoneOpenapiError) {
       output.error(error.message);
       for (const line of error.details) output.info(`  ${line}`);
-      if (debug && error.stack) output.info(error.stack);
+      if (state.debug && error.stack) output.info(error.stack);
       return error.exitCode;
     }
     output.error(

@@ -24,17 +24,22 @@ export function colorLevel(env: NodeJS.ProcessEnv, isTTY: boolean): 0 | 1 | 2 | 
   return isTTY && env.TERM !== "dumb" ? 1 : 0;
 }
 
+/** Writes unless the reader has gone (a closed pipe: main.ts lets the command finish quietly). */
+function write(stream: NodeJS.WriteStream, text: string): void {
+  if (!stream.destroyed) stream.write(text);
+}
+
 export function createOutput(options: { quiet?: boolean } = {}): Output {
   const color = new Chalk({ level: colorLevel(process.env, process.stderr.isTTY === true) });
   const quiet = options.quiet === true;
   return {
     color,
     quiet,
-    out: (text) => process.stdout.write(text.endsWith("\n") ? text : `${text}\n`),
+    out: (text) => write(process.stdout, text.endsWith("\n") ? text : `${text}\n`),
     info: (text) => {
-      if (!quiet) process.stderr.write(`${text}\n`);
+      if (!quiet) write(process.stderr, `${text}\n`);
     },
-    warn: (text) => process.stderr.write(`${color.yellow("warning:")} ${text}\n`),
-    error: (text) => process.stderr.write(`${color.red("error:")} ${text}\n`),
+    warn: (text) => write(process.stderr, `${color.yellow("warning:")} ${text}\n`),
+    error: (text) => write(process.stderr, `${color.red("error:")} ${text}\n`),
   };
 }

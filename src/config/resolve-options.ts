@@ -54,29 +54,50 @@ function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === "" ? undefined : value;
 }
 
-/** Checks a Kintone base URL: https (http only for localhost), scheme and host only. */
-export function checkBaseUrl(raw: string, origin: string): string {
-  let url: URL;
+/** Hosts plain http may reach: this machine (the sandbox, a tunnel). The client is given them as localhost. */
+export const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+const EXAMPLE_DOMAIN = "https://example.cybozu.com";
+
+/**
+ * Reads a Kintone domain the way people write it: a bare host (`mycompany.cybozu.com`, https assumed), a URL, or
+ * with `path: "strip"` a URL pasted from the browser (`https://mycompany.cybozu.com/k/#/portal`), whose path is
+ * dropped. Any host works (`.cybozu.com`, `.kintone.com`, `.cybozu.cn`, custom ones); plain http only for this
+ * machine, which a bare host of it means. Returns the origin; throws a UsageError saying what to give.
+ */
+export function parseKintoneDomain(
+  raw: string,
+  origin: string,
+  options: { path?: "refuse" | "strip" } = {},
+): string {
+  const text = raw.trim();
+  const bare = !/^[a-z][a-z0-9+.-]*:\/\//i.test(text);
+  let url: URL | undefined;
   try {
-    url = new URL(raw.trim());
+    url = new URL(bare ? `https://${text}` : text);
+    // This machine serves plain http (the sandbox): a bare localhost:8000 means that.
+    if (bare && LOOPBACK_HOSTS.has(url.hostname)) url = new URL(`http://${text}`);
   } catch {
+    url = undefined;
+  }
+  // A bare word is no domain ("mycompany", or "https//a" with its colon lost), except localhost.
+  if (
+    url === undefined ||
+    url.hostname === "" ||
+    (bare && !url.hostname.includes(".") && !LOOPBACK_HOSTS.has(url.hostname) && !url.hostname.includes(":"))
+  ) {
     throw new UsageError(
-      `${origin} "${raw}" is not a URL: give the domain, e.g. https://example.cybozu.com.`,
+      text === "" || /^[a-z]+:\/*$/i.test(text)
+        ? `${origin} is empty: give the domain you sign in to, e.g. ${EXAMPLE_DOMAIN.slice(8)}.`
+        : `${origin} "${raw}" is not a URL: give the domain, e.g. ${EXAMPLE_DOMAIN}.`,
     );
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new UsageError(
-      `${origin} must start with https:// (got ${url.protocol}): e.g. https://example.cybozu.com.`,
-    );
+    throw new UsageError(`${origin} must start with https:// (got ${url.protocol}): e.g. ${EXAMPLE_DOMAIN}.`);
   }
-  if (url.protocol === "http:" && url.hostname !== "localhost") {
+  if (url.protocol === "http:" && !LOOPBACK_HOSTS.has(url.hostname)) {
     throw new UsageError(
-      `${origin} uses http:// for ${url.hostname}: Kintone is reached over https, and plain http is allowed only for localhost (the sandbox).`,
-    );
-  }
-  if (url.pathname !== "/" || url.search !== "" || url.hash !== "") {
-    throw new UsageError(
-      `${origin} must be just the domain, without a path (got ${url.pathname}): e.g. https://example.cybozu.com.`,
+      `${origin} uses http:// for ${url.hostname}: Kintone is reached over https, and plain http is allowed only for localhost, 127.0.0.1 and [::1] (this machine: the sandbox).`,
     );
   }
   if (url.username !== "" || url.password !== "") {
@@ -84,13 +105,39 @@ export function checkBaseUrl(raw: string, origin: string): string {
       `${origin} must not carry credentials: use --username/--password or --basic-auth-username instead.`,
     );
   }
+  if (options.path !== "strip" && (url.pathname !== "/" || url.search !== "" || url.hash !== "")) {
+    throw new UsageError(
+      `${origin} must be just the domain, without a path (got ${url.pathname}${url.search}${url.hash}): use ${url.origin}.`,
+    );
+  }
   return url.origin;
 }
 
-function positiveInteger(raw: string | number, name: string, max: number): number {
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1 || value > max) {
-    throw new UsageError(`${name} must be a whole number from 1 to ${max} (got "${raw}").`);
+/** Checks a Kintone base URL given by flag, env or config: a domain (https assumed for a bare host), no path. */
+export function checkBaseUrl(raw: string, origin: string): string {
+  return parseKintoneDomain(raw, origin, { path: "refuse" });
+}
+
+/**
+ * The one parser of numeric options (flags, environment variables, config values): a number from `min` to `max`,
+ * whole unless `fraction`; the error names the option and the range.
+ */
+export function parseNumberOption(
+  raw: string | number,
+  name: string,
+  range: { min: number; max: number; fraction?: boolean },
+): number {
+  const text = String(raw).trim();
+  // Plain decimal digits only: Number() would also take "0x1F90", "1e3" and "  ".
+  const value = /^[+-]?\d+(\.\d+)?$/.test(text) ? Number(text) : Number.NaN;
+  if (
+    !Number.isFinite(value) ||
+    (range.fraction !== true && !Number.isInteger(value)) ||
+    value < range.min ||
+    value > range.max
+  ) {
+    const kind = range.fraction === true ? "a number" : "a whole number";
+    throw new UsageError(`${name} must be ${kind} from ${range.min} to ${range.max} (got "${raw}").`);
   }
   return value;
 }
@@ -193,17 +240,22 @@ export function resolveConnection(flags: ConnectionFlags, env: Env, config: Conf
     config.concurrency,
     DEFAULT_CONCURRENCY,
   );
-  options.concurrency = positiveInteger(concurrency.value, "--concurrency", 50);
+  options.concurrency = parseNumberOption(
+    concurrency.value,
+    concurrency.source === "config" ? "concurrency in the config file" : "--concurrency",
+    { min: 1, max: 50 },
+  );
   const timeout = pick<string | number>(
     flags.timeout,
     undefined,
     config.timeoutSeconds,
     DEFAULT_TIMEOUT_MS / 1000,
   );
-  const seconds = Number(timeout.value);
-  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 600) {
-    throw new UsageError(`--timeout must be a number of seconds from 0 to 600 (got "${timeout.value}").`);
-  }
+  const seconds = parseNumberOption(
+    timeout.value,
+    timeout.source === "config" ? "timeoutSeconds in the config file" : "--timeout (seconds)",
+    { min: 0.001, max: 600, fraction: true },
+  );
   options.timeoutMs = Math.round(seconds * 1000);
   return options;
 }

@@ -1,57 +1,14 @@
 import type { OpenAPIObject } from "openapi3-ts/oas30";
 import { KintoneOpenapiError } from "../errors.js";
-import type { MetadataSource } from "../kintone/types.js";
+import type { AppMetadata, MetadataSource } from "../kintone/types.js";
 import type { Problem, RuleLevel } from "../validate/types.js";
 import { validateDocument } from "../validate/validate-document.js";
 import { type BuildOptions, type BuildResult, buildDocument } from "./build-document.js";
+import { deriveResourceNames } from "./names.js";
 
 /** Serialises a spec the one way this project does: 2-space JSON with a final newline. */
 export function serializeDocument(document: OpenAPIObject): string {
   return `${JSON.stringify(document, null, 2)}\n`;
-}
-
-/** Depth down to which serializeChunks splits the document (paths/<path>/<method>, components/schemas/<name>). */
-const SPLIT_DEPTH = 3;
-
-/**
- * serializeDocument's text in pieces of a few KB, never whole: a spec for hundreds of apps (tens of MB) is
- * written and measured without its text ever being in memory beside the document. Joined, the pieces are
- * exactly serializeDocument's text (subtrees are JSON.stringify'd and re-indented; JSON text has no raw
- * newlines inside strings, so re-indenting every newline is safe).
- */
-export function* serializeChunks(document: OpenAPIObject): Generator<string> {
-  yield* valueChunks(document, 0);
-  yield "\n";
-}
-
-function* valueChunks(value: unknown, depth: number): Generator<string> {
-  if (depth >= SPLIT_DEPTH || value === null || typeof value !== "object") {
-    const text = JSON.stringify(value, null, 2) ?? "null";
-    yield depth === 0 ? text : text.replaceAll("\n", `\n${"  ".repeat(depth)}`);
-    return;
-  }
-  const array = Array.isArray(value);
-  const entries = array
-    ? value.map((item, index) => [String(index), item === undefined ? null : item] as const)
-    : Object.entries(value).filter(([, member]) => member !== undefined && typeof member !== "function");
-  if (entries.length === 0) {
-    yield array ? "[]" : "{}";
-    return;
-  }
-  const pad = "  ".repeat(depth + 1);
-  yield array ? "[" : "{";
-  for (const [index, [key, member]] of entries.entries()) {
-    yield `${index === 0 ? "\n" : ",\n"}${pad}${array ? "" : `${JSON.stringify(key)}: `}`;
-    yield* valueChunks(member, depth + 1);
-  }
-  yield `\n${"  ".repeat(depth)}${array ? "]" : "}"}`;
-}
-
-/** The length of serializeDocument's text, counted from its pieces without joining them. */
-export function serializedLength(document: OpenAPIObject): number {
-  let length = 0;
-  for (const chunk of serializeChunks(document)) length += chunk.length;
-  return length;
 }
 
 /** The generated spec broke a rule marked error: nothing is written. */
@@ -65,6 +22,87 @@ export class InvalidSpecError extends KintoneOpenapiError {
   }
 }
 
+/**
+ * A name the tool had to make up, because it could not spell the app's name or the field's code (Japanese it has
+ * no reading for): interactive mode asks for a readable one, and every other run warns.
+ */
+export type Invented =
+  | { kind: "app"; appId: string; label: string; name: string; plural: string }
+  | { kind: "field"; appId: string; code: string; label: string; name: string };
+
+/** The warning for an invented name, saying where to choose a readable one. */
+export function inventedWarning(invented: Invented): string {
+  return invented.kind === "app"
+    ? `app ${invented.appId} "${invented.label}" got the invented name "${invented.name}" (Flow shows list${invented.plural}); give it a readable one under apps.${invented.appId}.name in the config file.`
+    : `app ${invented.appId}: field "${invented.code}" got the invented name "${invented.name}"; give it a readable one under apps.${invented.appId}.fields in the config file.`;
+}
+
+export type BuiltSpec = Omit<BuildResult, "invented"> & {
+  /** Names made up for apps and fields, in app order (apps first). */
+  invented: Invented[];
+};
+
+/** Reads the metadata of the apps (every app of a snapshot when `appIds` is empty). */
+export function readMetadata(
+  source: MetadataSource,
+  appIds: readonly string[],
+  onProgress?: (done: number, total: number) => void,
+): Promise<AppMetadata[]> {
+  return source.readApps(appIds, onProgress ? { onProgress } : {});
+}
+
+/**
+ * Builds the spec from metadata already read (so that it can be built again, with names the user chose, without
+ * reading Kintone again), and lists the names it invented, each also as a warning.
+ */
+export function buildSpec(
+  apps: readonly AppMetadata[],
+  options: BuildOptions,
+  base: OpenAPIObject,
+): BuiltSpec {
+  const result = buildDocument(apps, options, base);
+  const byId = new Map(apps.map((meta) => [meta.app.appId, meta.app]));
+  const invented: Invented[] = [];
+  for (const resource of result.resources) {
+    const app = byId.get(resource.appId);
+    const named =
+      options.apps?.[resource.appId]?.name !== undefined ||
+      options.pinned?.get(resource.appId)?.singular !== undefined;
+    if (app !== undefined && !named && deriveResourceNames(app).source === "id") {
+      invented.push({
+        kind: "app",
+        appId: resource.appId,
+        label: app.name,
+        name: resource.singular,
+        plural: resource.plural,
+      });
+    }
+  }
+  invented.push(...result.invented.map((field) => ({ kind: "field" as const, ...field })));
+  return { ...result, invented, warnings: [...result.warnings, ...invented.map(inventedWarning)] };
+}
+
+export type CheckedSpec = {
+  /** The spec as written to the file. */
+  text: string;
+  /** What the rules found (warnings only: a spec with an error is refused). */
+  problems: Problem[];
+};
+
+/** Serialises and validates a built spec; throws InvalidSpecError rather than return a spec with errors. */
+export function checkSpec(
+  document: OpenAPIObject,
+  levels?: Readonly<Record<string, RuleLevel>>,
+): CheckedSpec {
+  const text = serializeDocument(document);
+  const problems = validateDocument(document as unknown as Record<string, unknown>, {
+    size: text.length,
+    ...(levels ? { levels } : {}),
+  });
+  if (problems.some((p) => p.severity === "error")) throw new InvalidSpecError(problems);
+  return { text, problems };
+}
+
 export type GenerateInput = {
   source: MetadataSource;
   /** Apps to read; empty = every app of a snapshot. */
@@ -75,31 +113,11 @@ export type GenerateInput = {
   onProgress?: (done: number, total: number) => void;
 };
 
-export type GenerateOutput = BuildResult & {
-  /** The spec's text, serialised on each read (for a large spec, prefer serializeChunks(document)). */
-  readonly text: string;
-  problems: Problem[];
-};
+export type GenerateOutput = BuiltSpec & CheckedSpec;
 
-/** Reads metadata, builds the spec, and validates it; throws InvalidSpecError rather than return a spec with errors. */
+/** Reads metadata, builds the spec and validates it, in one call (for the demo and tests). */
 export async function generateSpec(input: GenerateInput): Promise<GenerateOutput> {
-  // Not kept in a variable: the metadata can be collected once the document is built.
-  const result = buildDocument(
-    await input.source.readApps(input.appIds, input.onProgress ? { onProgress: input.onProgress } : {}),
-    input.build,
-    input.base,
-  );
-  // Validated before serialising, so a large spec's text and the validator's working set never coexist.
-  const problems = validateDocument(result.document as unknown as Record<string, unknown>, {
-    size: serializedLength(result.document),
-    ...(input.levels ? { levels: input.levels } : {}),
-  });
-  if (problems.some((p) => p.severity === "error")) throw new InvalidSpecError(problems);
-  return {
-    ...result,
-    problems,
-    get text() {
-      return serializeDocument(result.document);
-    },
-  };
+  const apps = await readMetadata(input.source, input.appIds, input.onProgress);
+  const built = buildSpec(apps, input.build, input.base);
+  return { ...built, ...checkSpec(built.document, input.levels) };
 }

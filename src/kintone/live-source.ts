@@ -60,6 +60,18 @@ function refuseRedirects(): void {
   });
 }
 
+/**
+ * The base URL as the official client takes it: it refuses plain http to any host but localhost, so this machine's
+ * other names (127.0.0.1, [::1], as `demo` prints them) are given to it as localhost, which reaches the same server.
+ */
+export function clientBaseUrl(baseUrl: string): string {
+  const url = new URL(baseUrl);
+  if (url.protocol === "http:" && (url.hostname === "127.0.0.1" || url.hostname === "[::1]")) {
+    url.hostname = "localhost";
+  }
+  return url.origin;
+}
+
 /** Builds the official client from resolved connection options. */
 export async function createKintoneClient(options: ConnectionOptions): Promise<KintoneRestAPIClient> {
   refuseRedirects();
@@ -83,7 +95,7 @@ export async function createKintoneClient(options: ConnectionOptions): Promise<K
     }
   }
   return new KintoneRestAPIClient({
-    baseUrl: options.baseUrl,
+    baseUrl: clientBaseUrl(options.baseUrl),
     auth,
     ...(options.basicAuth ? { basicAuth: options.basicAuth } : {}),
     ...(clientCertAuth ? { clientCertAuth } : {}),

@@ -1,4 +1,4 @@
-import { BlockList, isIP } from "node:net";
+import { BlockList, createServer, isIP } from "node:net";
 
 /** Loopback, private, link-local and unique-local ranges: addresses the public internet cannot reach. */
 const PRIVATE = new BlockList();
@@ -29,4 +29,16 @@ export function isPrivateHost(hostname: string): boolean {
   const family = isIP(name);
   if (family === 0) return !lower.includes(".");
   return PRIVATE.check(name, family === 4 ? "ipv4" : "ipv6");
+}
+
+/** A loopback port free at the time of asking (for an address needed before its server starts). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
 }

@@ -1,9 +1,10 @@
 import { readFile, stat } from "node:fs/promises";
 import { extname } from "node:path";
+import { visit } from "jsonc-parser";
 import type { LineCounter as LineCounterType } from "yaml";
 import { UsageError } from "../errors.js";
 import { findJsonSyntaxProblem } from "../util/json-file.js";
-import { locatePointers } from "../util/json-locate.js";
+import { escapePointer } from "./context.js";
 import type { JsonObject } from "./types.js";
 
 /** A spec file, parsed, with a way to turn a JSON pointer into a line and column of the file. */
@@ -90,16 +91,11 @@ export async function loadDocument(path: string): Promise<LoadedDocument> {
       locateAll(pointers) {
         // Each pointer, or its nearest existing ancestor (a missing key is reported at its parent).
         const chains = new Map(pointers.map((p) => [p, ancestors(p)]));
-        const offsets = locatePointers(text, [...chains.values()].flat());
+        const found = locateJsonPointers(text, new Set([...chains.values()].flat()));
         const result = new Map<string, { line: number; column: number }>();
-        if (pointers.every((p) => p === "")) {
-          for (const p of pointers) result.set(p, { line: 1, column: 1 });
-          return result;
-        }
-        const lines = lineStarts(text);
         for (const [pointer, chain] of chains) {
-          const offset = chain.map((p) => offsets.get(p)).find((o) => o !== undefined);
-          if (offset !== undefined) result.set(pointer, positionOf(lines, offset));
+          const at = chain.map((p) => found.get(p)).find((position) => position !== undefined);
+          if (at !== undefined) result.set(pointer, at);
         }
         return result;
       },
@@ -155,24 +151,91 @@ export async function loadDocument(path: string): Promise<LoadedDocument> {
   return loaded;
 }
 
-/** Offsets where each line starts. */
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
-  return starts;
+/**
+ * Where each wanted JSON pointer sits in a JSON text (1-based line and column of its key, or of the value for array
+ * elements and the root), in one pass of jsonc-parser's visitor that skips every container off the wanted paths.
+ */
+function locateJsonPointers(
+  text: string,
+  wanted: ReadonlySet<string>,
+): Map<string, { line: number; column: number }> {
+  const prefixes = new Set<string>();
+  for (const pointer of wanted)
+    for (let at = 0; at !== -1; at = pointer.indexOf("/", at + 1)) prefixes.add(pointer.slice(0, at));
+  for (const pointer of wanted) prefixes.add(pointer);
+  // The root is reported at the start of the file.
+  const found = new Map<string, { line: number; column: number }>(
+    wanted.has("") ? [["", { line: 1, column: 1 }]] : [],
+  );
+  /** Open containers: their pointer (undefined off the wanted paths), array position, current key and its place. */
+  type Frame = {
+    pointer: string | undefined;
+    array: boolean;
+    index: number;
+    key?: string;
+    line: number;
+    column: number;
+  };
+  const stack: Frame[] = [];
+  /** Notes where a value starts and returns its pointer when it is on a wanted path. */
+  const value = (line: number, column: number): string | undefined => {
+    const frame = stack[stack.length - 1];
+    let pointer: string | undefined = "";
+    if (frame !== undefined) {
+      if (frame.pointer === undefined || (!frame.array && frame.key === undefined)) return undefined;
+      pointer = `${frame.pointer}/${frame.array ? frame.index : escapePointer(frame.key as string)}`;
+      if (!prefixes.has(pointer)) return undefined;
+    }
+    if (wanted.has(pointer) && !found.has(pointer)) {
+      found.set(
+        pointer,
+        frame !== undefined && !frame.array
+          ? { line: frame.line, column: frame.column }
+          : { line: line + 1, column: column + 1 },
+      );
+      if (found.size === wanted.size) throw ALL_FOUND;
+    }
+    return pointer;
+  };
+  const begin = (array: boolean) => (_offset: number, _length: number, line: number, column: number) => {
+    const pointer = value(line, column);
+    stack.push({ pointer, array, index: 0, line: 0, column: 0 });
+    // Containers off the wanted paths are skipped (their end is still reported).
+    return pointer !== undefined;
+  };
+  const end = () => {
+    stack.pop();
+  };
+  if (found.size === wanted.size) return found;
+  try {
+    visit(text, {
+      onObjectBegin: begin(false),
+      onArrayBegin: begin(true),
+      onObjectEnd: end,
+      onArrayEnd: end,
+      onObjectProperty: (key, _offset, _length, line, column) => {
+        const frame = stack[stack.length - 1];
+        if (frame === undefined) return;
+        frame.key = key;
+        frame.line = line + 1;
+        frame.column = column + 1;
+      },
+      onLiteralValue: (_value, _offset, _length, line, column) => {
+        value(line, column);
+      },
+      onSeparator: (character) => {
+        const frame = stack[stack.length - 1];
+        if (character === "," && frame?.array) frame.index++;
+      },
+    });
+  } catch (error) {
+    if (error !== ALL_FOUND) throw error;
+  }
+  return found;
 }
 
-/** 1-based line and column of an offset, by binary search over the line starts. */
-function positionOf(starts: readonly number[], offset: number): { line: number; column: number } {
-  let low = 0;
-  let high = starts.length - 1;
-  while (low < high) {
-    const mid = (low + high + 1) >> 1;
-    if ((starts[mid] as number) <= offset) low = mid;
-    else high = mid - 1;
-  }
-  return { line: low + 1, column: offset - (starts[low] as number) + 1 };
-}
+/** Thrown from the visitor to stop the pass once every wanted pointer is found. */
+const ALL_FOUND = Symbol("all found");
 
 /** A pointer and its ancestors, nearest first: "/a/b" → ["/a/b", "/a", ""]. */
 function ancestors(pointer: string): string[] {

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSandbox, type Sandbox } from "../../src/sandbox/server.js";
 import { FIXTURES, ROOT, runCli, tempDir } from "../helpers/cli.js";
-import { writeSyntheticSnapshot } from "../helpers/synthetic.js";
+import { writeApp, writeSyntheticSnapshot } from "../helpers/synthetic.js";
 
 const golden = (name: string) => readFile(join(ROOT, "test/fixtures/golden", `${name}.json`), "utf8");
 
@@ -331,6 +331,31 @@ describe("output for people and for scripts", () => {
       );
       // --quiet keeps warnings and errors only; with a public server URL there are none.
       expect(quiet.stderr).toBe("");
+    } finally {
+      await cleanup();
+    }
+  });
+
+  it("reports invented app and field names as warnings, in the --json summary too", async () => {
+    const { dir, cleanup } = await tempDir();
+    try {
+      // An app name and a field code the tool has no reading for.
+      await writeApp(join(dir, "meta"), 14, "稟議申請", {
+        顛末: { type: "SINGLE_LINE_TEXT", code: "顛末", label: "顛末", noLabel: false, required: false },
+      });
+      const args = ["generate", "--from", "meta", "--proxy-url", "https://proxy.example.com"];
+      const json = await runCli([...args, "-o", "a.json", "--json"], { cwd: dir });
+      expect(json.code).toBe(0);
+      expect(json.stderr).toBe("");
+      const { warnings } = JSON.parse(json.stdout);
+      expect(warnings).toEqual([
+        expect.stringMatching(
+          /^app 14 "稟議申請" got the invented name "App14Record" \(Flow shows listApp14Records\); give it a readable one under apps.14.name/,
+        ),
+        expect.stringMatching(/^app 14: field "顛末" got the invented name "\w+"; give it a readable one/),
+      ]);
+      const plain = await runCli([...args, "-o", "b.json"], { cwd: dir });
+      expect(plain.stderr.match(/^warning: /gm)).toHaveLength(2);
     } finally {
       await cleanup();
     }

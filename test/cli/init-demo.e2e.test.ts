@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { checkConfig, loadConfig } from "../../src/config/load-config.js";
-import { BIN, cleanEnv, runCli, tempDir } from "../helpers/cli.js";
+import { freePort } from "../../src/util/address.js";
+import { BIN, cleanEnv, ROOT, runCli, tempDir } from "../helpers/cli.js";
 
 describe("kintone-openapi init", () => {
   let dir: string;
@@ -144,8 +145,11 @@ describe("kintone-openapi init", () => {
 });
 
 describe("kintone-openapi demo", () => {
-  it("prints curl commands that work against what it started, then stops on Ctrl-C", async () => {
-    const child = spawn(process.execPath, [BIN, "demo"], { env: cleanEnv() });
+  it("prints curl commands that work against what it started, keeps the sandbox on --sandbox-port, and generate reads it at the address demo prints, then stops on Ctrl-C", async () => {
+    const sandboxPort = await freePort();
+    const child = spawn(process.execPath, [BIN, "demo", "--sandbox-port", String(sandboxPort)], {
+      env: cleanEnv(),
+    });
     let stdout = "";
     child.stdout.on("data", (c: Buffer) => {
       stdout += c;
@@ -177,6 +181,30 @@ describe("kintone-openapi demo", () => {
     expect((results[3] as string).trim()).toBe("204");
     const docs = /API docs\s+(\S+)/.exec(stdout)?.[1] as string;
     expect((await fetch(docs)).status).toBe(200);
+    // The sandbox is where --sandbox-port put it; generate takes this machine's address as demo prints it
+    // (127.0.0.1), although the official Kintone client takes plain http only for localhost.
+    expect(stdout).toMatch(new RegExp(`Kintone sandbox +http://localhost:${sandboxPort} `));
+    expect(stdout).toMatch(/Proxy +http:\/\/127\.0\.0\.1:/);
+    const generated = await runCli(
+      [
+        "generate",
+        "--app",
+        "1",
+        "--base-url",
+        `http://127.0.0.1:${sandboxPort}`,
+        "-u",
+        "sandbox",
+        "-p",
+        "sandbox",
+        "--proxy-url",
+        "https://proxy.example.com",
+        "--stdout",
+      ],
+      { cwd: ROOT },
+    );
+    expect(generated.stderr).toBe("");
+    expect(generated.code).toBe(0);
+    expect(JSON.parse(generated.stdout).paths["/customers"]).toBeDefined();
     child.kill("SIGINT");
     expect(await exit).toBe(0);
   });

@@ -1,6 +1,8 @@
 import { cp, mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { applyEdits, modify } from "jsonc-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config/load-config.js";
 import { createSandbox, type Sandbox } from "../../src/sandbox/server.js";
 import { SAMPLE_APPS_DIR } from "../../src/templates.js";
 import { runCli, tempDir } from "../helpers/cli.js";
@@ -12,7 +14,7 @@ describe("interactive generate in a terminal", () => {
   let cleanup: () => Promise<void>;
   beforeAll(async () => {
     ({ dir: root, cleanup } = await tempDir());
-    // The sample apps plus one whose field code the tool cannot spell, so that it asks for a name.
+    // The sample apps plus one whose name and field code the tool cannot spell, so that it asks for names.
     const data = join(root, "data");
     await cp(SAMPLE_APPS_DIR, data, { recursive: true });
     await mkdir(join(data, "9"));
@@ -21,7 +23,7 @@ describe("interactive generate in a terminal", () => {
       JSON.stringify({
         appId: "9",
         code: "",
-        name: "Contracts",
+        name: "稟議申請",
         description: "",
         spaceId: "4",
         threadId: "4",
@@ -59,11 +61,18 @@ describe("interactive generate in a terminal", () => {
     return dir;
   }
 
-  it("asks for what is missing, re-asks a rejected password, searches apps, names invented fields, and saves the answers without secrets", async () => {
+  it("asks for what is missing, takes the domain as typed, re-asks a rejected password, searches with spaces, asks again for an output folder, names invented apps and fields, and saves the answers without secrets", async () => {
     const cwd = await workdir("happy");
+    const formFields = () => sandbox.stats().byEndpoint["GET app/form/fields"] ?? 0;
+    const readsBefore = formFields();
     const pty = new PtySession(["generate"], { cwd });
-    await pty.expect(/Kintone domain:/);
-    pty.send(`${"\u007f".repeat(8)}${sandbox.url}${KEYS.enter}`);
+    await pty.expect(/Kintone domain/);
+    pty.send(KEYS.enter);
+    await pty.expect(/is empty: give the domain you sign in to/);
+    // What a browser shows, without the scheme: the path is dropped, plain http is this machine's sandbox.
+    const port = new URL(sandbox.url).port;
+    pty.send(`127.0.0.1:${port}/k/#/portal${KEYS.enter}`);
+    await pty.expect(new RegExp(`Kintone domain.*http://127\\.0\\.0\\.1:${port}`));
     await pty.expect(/How do you sign in to Kintone\?/);
     pty.send(KEYS.enter); // login name and password
     await pty.expect(/Login name:/);
@@ -77,15 +86,16 @@ describe("interactive generate in a terminal", () => {
     pty.send(KEYS.enter); // the default is the login name given before
     await pty.expect(/Password:/);
     pty.send(`sandbox${KEYS.enter}`);
-    await pty.expect(/Which apps should the spec describe\?/);
-    pty.send("contr");
-    await pty.expect(/1 of 4 shown/);
-    pty.send(KEYS.space);
+    await pty.expect(/Which apps should the spec describe\?\n.*Tab to select, Enter to confirm/);
+    // A space is part of the search, never a selection.
+    pty.send("app 9");
+    await pty.expect(/Search: app 9[\s\S]*0 selected, 1 of 4 shown/);
+    pty.send(KEYS.tab);
     await pty.expect(/1 selected/);
-    for (const _ of "contr") pty.send("\u007f");
+    for (const _ of "app 9") pty.send("\u007f");
     pty.send("cust");
-    await pty.expect(/Filter: cust/);
-    pty.send(KEYS.space);
+    await pty.expect(/Search: cust/);
+    pty.send(KEYS.tab);
     await pty.expect(/2 selected/);
     pty.send(KEYS.enter);
     await pty.expect(/Which operations\?/);
@@ -93,28 +103,46 @@ describe("interactive generate in a terminal", () => {
     await pty.expect(/URL of the proxy/);
     pty.send(KEYS.enter);
     await pty.expect(/Write the spec to:/);
+    pty.send(`nowhere/spec.json${KEYS.enter}`);
+    await pty.expect(/The folder nowhere does not exist\. Create it\?/);
+    pty.send(`n${KEYS.enter}`);
+    await pty.expect(/Write the spec to:/);
+    pty.send(`out/spec.json${KEYS.enter}`);
+    await pty.expect(/The folder out does not exist\. Create it\?/);
     pty.send(KEYS.enter);
+    await pty.expect(/Name for the records of app 9 \("稟議申請"\)/);
+    pty.send(`${"\u007f".repeat(20)}Contract${KEYS.enter}`);
     await pty.expect(/Name for field 顛末/);
     pty.send(`${"\u007f".repeat(20)}outcome${KEYS.enter}`);
-    await pty.expect(/Summary[\s\S]*Customers ← app 1, Contracts ← app 9/);
-    await pty.expect(/Write kintone-openapi.json\?/);
+    await pty.expect(
+      /Summary[\s\S]*Customers ← app 1, Contracts ← app 9[\s\S]*\((\d+) KiB, (\d+) warnings?\)/,
+    );
+    // The summary counts the warnings printed above it.
+    const screen = pty.text;
+    const counted = Number(/KiB, (\d+) warnings?\)/.exec(screen)?.[1]);
+    expect(counted).toBe(screen.slice(0, screen.indexOf("Summary")).match(/^warning: /gm)?.length ?? 0);
+    await pty.expect(/Write out\/spec.json\?/);
     pty.send(KEYS.enter);
     await pty.expect(/Save these answers/);
     pty.send(KEYS.enter);
     await pty.expect(/Next: (npx )?kintone-openapi validate/);
     expect(await pty.exit).toBe(0);
+    // Naming the invented names built the spec again from what was read: each app's fields were read once.
+    expect(formFields() - readsBefore).toBe(2);
 
-    const spec = JSON.parse(await readFile(join(cwd, "kintone-openapi.json"), "utf8"));
+    expect((await readdir(cwd)).sort()).toEqual(["kintone-openapi.config.json", "out"]);
+    const spec = JSON.parse(await readFile(join(cwd, "out/spec.json"), "utf8"));
+    expect(spec.paths["/contracts"].get.operationId).toBe("listContracts");
     expect(spec.components.schemas.Contract.properties.outcome["x-kintone-field-code"]).toBe("顛末");
     const configText = await readFile(join(cwd, "kintone-openapi.config.json"), "utf8");
     expect(configText).not.toMatch(/not-the-password|"password"|"sandbox"\s*,\s*"password"/);
     const config = JSON.parse(configText);
     expect(config).toMatchObject({
-      baseUrl: sandbox.url,
+      baseUrl: `http://127.0.0.1:${port}`,
       username: "sandbox",
       apps: { "1": { name: "Customer" }, "9": { name: "Contract", fields: { 顛末: "outcome" } } },
       proxyUrl: "http://localhost:8080",
-      output: "kintone-openapi.json",
+      output: "out/spec.json",
     });
 
     // The next run needs no prompts: the config holds everything but the secret.
@@ -123,41 +151,90 @@ describe("interactive generate in a terminal", () => {
     expect(again.code).toBe(0);
   });
 
-  it("signs in with an API token and offers only the apps the token sees", async () => {
+  it("signs in with an API token, picks with Enter alone, and saves the answers into init's config with its comments", async () => {
     const cwd = await workdir("token");
-    const pty = new PtySession(
-      ["generate", "--operations", "list,get", "-o", "spec.json", "--proxy-url", "https://proxy.example.com"],
-      { cwd, env: { KINTONE_BASE_URL: sandbox.url } },
-    );
+    expect((await runCli(["init"], { cwd })).code).toBe(0);
+    const written = await readFile(join(cwd, "kintone-openapi.config.json"), "utf8");
+    // init's config, pointed at the sandbox and without apps, so that they are asked for.
+    let text = written.replace("https://example.cybozu.com", sandbox.url);
+    text = applyEdits(text, modify(text, ["apps"], undefined, {}));
+    await writeFile(join(cwd, "kintone-openapi.config.json"), text);
+    const comments = text.split("\n").filter((line) => line.trim().startsWith("//"));
+    expect(comments.length).toBeGreaterThan(5);
+
+    const pty = new PtySession(["generate", "--proxy-url", "https://proxy.example.com"], { cwd });
     await pty.expect(/How do you sign in to Kintone\?/);
     pty.send(`${KEYS.down}${KEYS.enter}`);
     await pty.expect(/API token\(s\), comma-separated:/);
     pty.send(`tok-customers${KEYS.enter}`);
     await pty.expect(/Which apps should the spec describe\?[\s\S]*1 of 1 shown/);
-    pty.send(`${KEYS.space}${KEYS.enter}`);
+    pty.send(KEYS.enter); // nothing selected: Enter takes the highlighted app
+    await pty.expect(/Summary[\s\S]*Customers ← app 1[\s\S]*0 warnings/);
+    await pty.expect(/Write kintone-openapi.json\?/);
+    pty.send(KEYS.enter);
+    await pty.expect(/Save these answers/);
+    pty.send(KEYS.enter);
+    expect(await pty.exit).toBe(0);
+
+    const saved = await readFile(join(cwd, "kintone-openapi.config.json"), "utf8");
+    for (const line of comments) expect(saved).toContain(line);
+    expect(saved).not.toContain("tok-customers");
+    const { config } = await loadConfig(undefined, cwd);
+    expect(config).toMatchObject({ baseUrl: sandbox.url, apps: { "1": { name: "Customer" } } });
+    expect(config.proxyUrl).toBe("http://localhost:8080"); // init's value; the flag is not an answer
+  });
+
+  it("exits 130 on Ctrl-C at the last question, saying which file was written", async () => {
+    const cwd = await workdir("cancel");
+    const pty = new PtySession(
+      [
+        "generate",
+        "--app",
+        "1",
+        "-o",
+        "spec.json",
+        "--operations",
+        "list",
+        "--proxy-url",
+        "https://p.example.com",
+      ],
+      {
+        cwd,
+        env: { KINTONE_BASE_URL: sandbox.url, KINTONE_USERNAME: "sandbox", KINTONE_PASSWORD: "sandbox" },
+      },
+    );
     await pty.expect(/Write spec.json\?/);
     pty.send(KEYS.enter);
     await pty.expect(/Save these answers/);
-    pty.send(`n${KEYS.enter}`);
-    expect(await pty.exit).toBe(0);
-    expect(Object.keys(JSON.parse(await readFile(join(cwd, "spec.json"), "utf8")).paths)).toEqual([
-      "/customers",
-      "/customers/{id}",
-    ]);
+    pty.send(KEYS.ctrlC);
+    await pty.expect(/Cancelled; spec.json was written, nothing else\./);
+    expect(await pty.exit).toBe(130);
     expect(await readdir(cwd)).toEqual(["spec.json"]);
   });
 
-  it("exits 130 on Ctrl-C and leaves nothing behind", async () => {
-    const cwd = await workdir("cancel");
-    const pty = new PtySession(["generate"], {
-      cwd,
-      env: { KINTONE_BASE_URL: sandbox.url, KINTONE_USERNAME: "sandbox", KINTONE_PASSWORD: "sandbox" },
-    });
-    await pty.expect(/Which apps should the spec describe\?/);
-    pty.send(KEYS.ctrlC);
-    await pty.expect(/Cancelled; nothing was written/);
-    expect(await pty.exit).toBe(130);
-    expect(await readdir(cwd)).toEqual([]);
+  it("checks what flags and the config file give before asking anything, so that no answer is lost to them", async () => {
+    const cwd = await workdir("early");
+    const withConfig = await workdir("early-config");
+    await writeFile(
+      join(withConfig, "kintone-openapi.config.json"),
+      JSON.stringify({ validate: { rules: { "sf-no-such-rule": "off" } } }),
+    );
+    const cases: Array<[string, string[], RegExp]> = [
+      [cwd, ["--operations", "list,purge"], /not "purge"/],
+      [cwd, ["--proxy-url", "ftp://p"], /--proxy-url must be an http\(s\) URL/],
+      [cwd, ["--app", "x"], /"x" is not one/],
+      [withConfig, [], /unknown rule "sf-no-such-rule"/],
+    ];
+    for (const [dir, args, message] of cases) {
+      const pty = new PtySession(["generate", ...args], { cwd: dir });
+      try {
+        await pty.expect(message);
+        expect(await pty.exit, args.join(" ")).toBe(2);
+        expect(pty.text, args.join(" ")).not.toMatch(/Kintone domain/);
+      } finally {
+        pty.kill();
+      }
+    }
   });
 
   it("never prompts without a terminal, even outside CI", async () => {
@@ -182,9 +259,11 @@ describe("the app picker with many apps", () => {
       });
       await pty.expect(/0 selected, 130 of 130 shown/);
       pty.send("129");
-      await pty.expect(/Filter: 129[\s\S]*1 of 130 shown/);
+      await pty.expect(/Search: 129[\s\S]*1 of 130 shown/);
       pty.send(KEYS.ctrlC);
+      await pty.expect(/Cancelled; nothing was written/);
       expect(await pty.exit).toBe(130);
+      expect(await readdir(dir)).not.toContain("kintone-openapi.json");
       expect(many.stats().byEndpoint["GET apps"]).toBe(2);
     } finally {
       await many.close();

@@ -5,11 +5,13 @@ import { checkConfig, loadConfig } from "../../src/config/load-config.js";
 import {
   checkBaseUrl,
   parseAppIds,
+  parseKintoneDomain,
   parseOperations,
   pick,
   resolveConnection,
 } from "../../src/config/resolve-options.js";
 import { ConfigError, UsageError } from "../../src/errors.js";
+import { clientBaseUrl } from "../../src/kintone/live-source.js";
 import { tempDir } from "../helpers/cli.js";
 
 const fail = (fn: () => unknown): Error => {
@@ -188,8 +190,38 @@ describe("option resolution", () => {
     expect(fail(() => checkBaseUrl(url, "--base-url")).message).toMatch(message);
   });
 
-  it("accepts http for localhost (the sandbox) and strips a trailing slash", () => {
+  it("accepts http for this machine (the sandbox, as demo prints it) and strips a trailing slash", () => {
     expect(checkBaseUrl("http://localhost:1234/", "--base-url")).toBe("http://localhost:1234");
+    expect(checkBaseUrl("http://127.0.0.1:1234", "--base-url")).toBe("http://127.0.0.1:1234");
+    expect(checkBaseUrl("http://[::1]:1234", "--base-url")).toBe("http://[::1]:1234");
+    // The official client takes plain http only for localhost: it is given that name.
+    expect(clientBaseUrl("http://127.0.0.1:1234")).toBe("http://localhost:1234");
+    expect(clientBaseUrl("http://[::1]:1234")).toBe("http://localhost:1234");
+    expect(clientBaseUrl("https://a.cybozu.com")).toBe("https://a.cybozu.com");
+  });
+
+  it.each([
+    ["mycompany.cybozu.com", "https://mycompany.cybozu.com"],
+    ["  mycompany.kintone.com  ", "https://mycompany.kintone.com"],
+    ["mycompany.cybozu.cn", "https://mycompany.cybozu.cn"],
+    ["kintone.example.co.jp", "https://kintone.example.co.jp"],
+    ["https://mycompany.cybozu.com/k/#/portal", "https://mycompany.cybozu.com"],
+    ["https://mycompany.cybozu.com/k/12/", "https://mycompany.cybozu.com"],
+    ["mycompany.cybozu.com/k/12/show#record=3", "https://mycompany.cybozu.com"],
+    ["HTTPS://MyCompany.Cybozu.com", "https://mycompany.cybozu.com"],
+    ["localhost:8000", "http://localhost:8000"],
+    ["127.0.0.1:8000/k/#/portal", "http://127.0.0.1:8000"],
+  ])("reads the domain typed as %j as %s", (typed, url) => {
+    expect(parseKintoneDomain(typed, "The domain", { path: "strip" })).toBe(url);
+  });
+
+  it.each([
+    ["", /is empty: give the domain you sign in to, e.g. example.cybozu.com/],
+    ["https://", /is empty/],
+    ["mycompany", /"mycompany" is not a URL/],
+    ["http://mycompany.cybozu.com", /plain http is allowed only for localhost/],
+  ])("refuses the domain typed as %j in one sentence", (typed, message) => {
+    expect(fail(() => parseKintoneDomain(typed, "The domain", { path: "strip" })).message).toMatch(message);
   });
 
   it("parses app ids and operations", () => {

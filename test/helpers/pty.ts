@@ -63,4 +63,4 @@ export class PtySession {
   }
 }
 
-export const KEYS = { enter: "\r", down: "\u001b[B", space: " ", ctrlC: "\u0003" };
+export const KEYS = { enter: "\r", down: "\u001b[B", space: " ", tab: "\t", ctrlC: "\u0003" };

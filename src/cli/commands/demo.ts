@@ -1,26 +1,17 @@
 import { randomBytes } from "node:crypto";
-import { createServer } from "node:net";
 import type { Command } from "commander";
-import { UsageError } from "../../errors.js";
+import { parseNumberOption } from "../../config/resolve-options.js";
+import { type ExitCode, UsageError } from "../../errors.js";
 import { OPERATIONS } from "../../generate/build-document.js";
 import { generateSpec } from "../../generate/generate.js";
 import { SnapshotMetadataSource } from "../../kintone/snapshot-source.js";
 import { readBaseSpec, SAMPLE_APPS_DIR } from "../../templates.js";
+import { freePort } from "../../util/address.js";
+import { type CommandContext, defineCommand, type RunState } from "../command.js";
 import { selfCommand } from "../invocation.js";
-import { createOutput } from "../output.js";
 import { waitForStopSignal } from "../signals.js";
 
-/** A free loopback port (the spec needs the proxy's URL before the proxy starts). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+type DemoFlags = { port?: string; sandboxPort?: string };
 
 /** Single-quotes a string for POSIX shells. */
 function sh(value: string): string {
@@ -28,17 +19,29 @@ function sh(value: string): string {
 }
 
 /** `kintone-openapi demo`: the sandbox, a spec for its sample apps, and the proxy, all on this machine. */
-export async function handleDemo(flags: { port?: string }): Promise<number> {
-  const output = createOutput();
-  const requested = flags.port === undefined ? 0 : Number(flags.port);
-  if (!Number.isInteger(requested) || requested < 0 || requested > 65535) {
-    throw new UsageError(`--port must be a whole number from 0 to 65535 (got "${flags.port}").`);
-  }
+export async function handleDemo({ output }: CommandContext, flags: DemoFlags): Promise<ExitCode> {
+  const requested =
+    flags.port === undefined ? 0 : parseNumberOption(flags.port, "--port", { min: 0, max: 65535 });
+  const sandboxPort =
+    flags.sandboxPort === undefined
+      ? 0
+      : parseNumberOption(flags.sandboxPort, "--sandbox-port", { min: 0, max: 65535 });
+  if (requested !== 0 && requested === sandboxPort)
+    throw new UsageError(`--port and --sandbox-port are both ${requested}: give them different ports.`);
   const { createSandbox } = await import("../../sandbox/server.js");
   const { createProxyServer } = await import("../../proxy/server.js");
   const port = requested === 0 ? await freePort() : requested;
   const proxyUrl = `http://127.0.0.1:${port}`;
-  const sandbox = await createSandbox();
+  let sandbox: Awaited<ReturnType<typeof createSandbox>>;
+  try {
+    sandbox = await createSandbox({ port: sandboxPort });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE")
+      throw new UsageError(
+        `port ${sandboxPort} is already in use: choose another with --sandbox-port (0 picks a free one).`,
+      );
+    throw error;
+  }
   const key = randomBytes(18).toString("base64url");
   let proxy: Awaited<ReturnType<typeof createProxyServer>>;
   try {
@@ -69,7 +72,7 @@ export async function handleDemo(flags: { port?: string }): Promise<number> {
   // Listening for a stop signal before saying so: a supervisor may stop us the moment it reads the line.
   const stopped = waitForStopSignal();
   output.out(`kintone-openapi demo is running.
-  Kintone sandbox  ${sandbox.url}  (log in as sandbox / sandbox)
+  Kintone sandbox  ${sandbox.url}  (log in as sandbox / sandbox${flags.sandboxPort === undefined ? "; --sandbox-port keeps it at one address" : ""})
   Proxy            ${proxy.url}  (API key ${key})
   API docs         ${proxy.url}/docs
 
@@ -87,12 +90,21 @@ Then generate your own spec: ${selfCommand()} generate. Ctrl-C stops the demo.`)
   return 0;
 }
 
-export function registerDemo(program: Command): void {
-  program
-    .command("demo")
-    .description("run the sandbox, a spec of its sample apps and the proxy, and print commands to try")
-    .option("--port <n>", "port of the proxy (0 = any free port)", "0")
-    .action(async (flags: { port?: string }) => {
-      process.exitCode = await handleDemo(flags);
-    });
+export function registerDemo(program: Command, state: RunState): void {
+  defineCommand<DemoFlags>(program, state, {
+    name: "demo",
+    description: "run the sandbox, a spec of its sample apps and the proxy, and print commands to try",
+    options: (command) =>
+      command
+        .option("--port <n>", "port of the proxy; 0 picks a free one (default: 0)")
+        .option(
+          "--sandbox-port <n>",
+          "port of the sandbox (the local Kintone); 0 picks a free one (default: 0)",
+        ),
+    examples: [
+      "kintone-openapi demo",
+      "kintone-openapi demo --port 8080 --sandbox-port 8000   # the same addresses at every start",
+    ],
+    run: (context, flags) => handleDemo(context, flags),
+  });
 }

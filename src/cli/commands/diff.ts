@@ -1,8 +1,9 @@
-import { type Command, Option } from "commander";
+import type { Command } from "commander";
+import { Option } from "commander";
 import { UsageError } from "../../errors.js";
 import { diffDocuments } from "../../validate/diff.js";
 import { loadDocument, UnreadableDocumentError } from "../../validate/load-document.js";
-import { createOutput } from "../output.js";
+import { type CommandContext, defineCommand, type RunState } from "../command.js";
 import { printChanges } from "../report.js";
 import { checkFormat } from "./validate.js";
 
@@ -20,12 +21,12 @@ async function load(path: string) {
 
 /** `kintone-openapi diff <old> <new>`: changes, each breaking or safe for a spec registered in Salesforce. */
 export async function handleDiff(
+  { output, json }: CommandContext,
   oldPath: string,
   newPath: string,
   flags: { format?: string },
-): Promise<number> {
-  const output = createOutput();
-  const format = checkFormat(flags.format);
+): Promise<0 | 1> {
+  const format = json ? "json" : checkFormat(flags.format);
   const [before, after] = [await load(oldPath), await load(newPath)];
   const changes = diffDocuments(before.doc, after.doc);
   if (format === "json") {
@@ -38,15 +39,24 @@ export async function handleDiff(
   return changes.some((c) => c.breaking) ? 1 : 0;
 }
 
-export function registerDiff(program: Command): void {
-  program
-    .command("diff")
-    .description("list the changes between two specs, marking those Salesforce refuses for a registered spec")
-    .argument("<old>", "the spec registered now")
-    .argument("<new>", "the spec to register instead")
-    .addOption(new Option("--format <format>", "stylish (default) or json").choices(["stylish", "json"]))
-    .option("--json", "same as --format json")
-    .action(async (oldPath: string, newPath: string, flags: { format?: string; json?: boolean }) => {
-      process.exitCode = await handleDiff(oldPath, newPath, flags);
-    });
+export function registerDiff(program: Command, state: RunState): void {
+  defineCommand<{ format?: string }>(program, state, {
+    name: "diff",
+    description: "list the changes between two specs, marking those Salesforce refuses for a registered spec",
+    arguments: [
+      ["<old>", "the spec registered now"],
+      ["<new>", "the spec to register instead"],
+    ],
+    shared: { json: "same as --format json" },
+    options: (command) =>
+      command.addOption(
+        new Option("--format <format>", "stylish or json (default: stylish)").choices(["stylish", "json"]),
+      ),
+    examples: [
+      "kintone-openapi diff registered.json kintone-openapi.json",
+      "kintone-openapi diff registered.json kintone-openapi.json --json",
+    ],
+    run: (context, flags, [oldPath, newPath]) =>
+      handleDiff(context, oldPath as string, newPath as string, flags),
+  });
 }

@@ -1,53 +1,93 @@
-import { access, constants, readFile, stat } from "node:fs/promises";
+import { access, constants, mkdir, readFile, stat } from "node:fs/promises";
 import { dirname, relative, resolve } from "node:path";
-import { type Command, Option } from "commander";
-import { type ConfigFile, DEFAULT_CONFIG_FILE, loadConfig } from "../../config/load-config.js";
+import type { Command } from "commander";
+import type { OpenAPIObject } from "openapi3-ts/oas30";
+import { type ConfigFile, DEFAULT_CONFIG_FILE } from "../../config/load-config.js";
+import { parseAppIds, parseOperations, pick, resolveConnection } from "../../config/resolve-options.js";
+import { type ExitCode, UsageError } from "../../errors.js";
 import {
-  type ConnectionFlags,
-  type Env,
-  parseAppIds,
-  parseOperations,
-  pick,
-  resolveConnection,
-} from "../../config/resolve-options.js";
-import { UsageError } from "../../errors.js";
-import { OPERATIONS, type Operation, type PinnedNames } from "../../generate/build-document.js";
-import { generateSpec, serializeChunks, serializedLength } from "../../generate/generate.js";
+  type AppNaming,
+  type BuildOptions,
+  OPERATIONS,
+  type PinnedNames,
+} from "../../generate/build-document.js";
+import {
+  type BuiltSpec,
+  buildSpec,
+  type CheckedSpec,
+  checkSpec,
+  readMetadata,
+} from "../../generate/generate.js";
 import { readPinnedNames } from "../../generate/pinned.js";
 import { schemaAppId } from "../../generate/x-kintone.js";
-import type { ConnectionOptions } from "../../kintone/connection.js";
 import { SnapshotMetadataSource } from "../../kintone/snapshot-source.js";
-import type { MetadataSource } from "../../kintone/types.js";
+import type { AppMetadata, MetadataSource } from "../../kintone/types.js";
 import { readBaseSpec, SAMPLE_APPS_DIR } from "../../templates.js";
 import { isPrivateHost } from "../../util/address.js";
 import { writeFileAtomic } from "../../util/atomic-write.js";
-import { readChunks } from "../../util/fs.js";
 import { type Change, diffDocuments } from "../../validate/diff.js";
-import { addConnectionOptions, collect } from "../connection-options.js";
-import { selfCommand } from "../invocation.js";
+import { type CommandContext, defineCommand, type RunState } from "../command.js";
+import type { OutputProblem } from "../interactive.js";
+import { schemaReference, selfCommand } from "../invocation.js";
+import { packageVersion } from "../main.js";
 import { createOutput, type Output } from "../output.js";
 import { printChanges } from "../report.js";
+import { type Answers, configWithAnswers } from "../save-answers.js";
 import { isInteractive } from "../tty.js";
+import { ruleLevels } from "./validate.js";
 
 export const DEFAULT_PROXY_URL = "http://localhost:8080";
 export const DEFAULT_OUTPUT = "kintone-openapi.json";
 
-type GenerateFlags = ConnectionFlags & {
-  json?: boolean;
+type GenerateFlags = {
   app?: string[];
   from?: string;
   demo?: boolean;
   proxyUrl?: string;
   output?: string;
-  config?: string;
   operations?: string;
   check?: boolean;
   previous?: string;
   stdout?: boolean;
   interactive?: boolean;
   title?: string;
-  quiet?: boolean;
 };
+
+type Prompts = typeof import("../interactive.js");
+
+/** What one run of generate works from, once every option is resolved (and, on a terminal, asked for). */
+type Plan = {
+  output: Output;
+  flags: GenerateFlags;
+  config: ConfigFile;
+  configPath: string | undefined;
+  /** The prompts, on a terminal; undefined when nothing may be asked. */
+  ask: Prompts | undefined;
+  answers: Answers;
+  source: MetadataSource;
+  appIds: string[];
+  build: BuildOptions;
+  levels: BuildLevels;
+  /** The output file as the user wrote it, and resolved. */
+  shown: string;
+  outputPath: string;
+  /** A folder to create before writing (the user agreed to it). */
+  createFolder: string | undefined;
+  /** The text of the file being replaced, for --check. */
+  previousText: string | undefined;
+  /** Warnings about the run itself (beside the metadata's). */
+  runWarnings: string[];
+};
+
+type BuildLevels = ReturnType<typeof ruleLevels>;
+
+/** Where a proxy URL came from, as its errors name it. */
+const PROXY_URL_ORIGIN = {
+  flag: "--proxy-url",
+  env: "KINTONE_OPENAPI_PROXY_URL",
+  config: "proxyUrl in the config file",
+  default: "--proxy-url",
+} as const;
 
 /** Checks the proxy URL: http(s), no query or fragment. */
 function checkProxyUrl(raw: string, origin: string): string {
@@ -70,145 +110,126 @@ function checkProxyUrl(raw: string, origin: string): string {
   return raw.replace(/\/+$/, "") || raw;
 }
 
-/** Fails early (before any Kintone call) when the output cannot be written. */
-async function checkWritable(path: string): Promise<void> {
+/** Why the spec cannot be written at `path` (relative to `cwd`, and named as given), or undefined when it can. */
+async function outputProblem(cwd: string, path: string): Promise<OutputProblem | undefined> {
   try {
-    if ((await stat(path)).isDirectory())
-      throw new UsageError(`${path} is a directory: give a file name with -o.`);
-  } catch (error) {
-    if (error instanceof UsageError) throw error;
-  }
+    if ((await stat(resolve(cwd, path))).isDirectory())
+      return { kind: "refused", message: `${path} is a folder: give a file name.` };
+  } catch {}
+  const folder = dirname(path);
   try {
-    await access(dirname(path), constants.W_OK);
+    await access(resolve(cwd, folder), constants.W_OK);
+    return undefined;
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "does not exist" : "is not writable";
-    throw new UsageError(
-      `cannot write ${path}: the folder ${dirname(path)} ${why}; choose another path with -o.`,
-    );
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return { kind: "missing-folder", folder };
+    return { kind: "refused", message: `the folder ${folder} is not writable: choose another path.` };
   }
 }
 
-/**
- * Reads the spec already at the output path: its text (for --check) and the names it gave (kept on regeneration).
- * The text is decoded only for --check; names are scanned from the bytes (see readPinnedNames).
- */
-async function readPrevious(
-  path: string,
-  output: Output,
-  keepText: boolean,
-): Promise<{ text?: string; pinned?: PinnedNames } | undefined> {
-  // --check needs the old text anyway; otherwise the file is scanned in chunks and never held whole.
-  let text: string | undefined;
-  let pinned: PinnedNames | undefined;
+/** Fails early (before any prompt or Kintone call) when an output path given by flag or config cannot be written. */
+async function checkWritable(cwd: string, path: string): Promise<void> {
+  const problem = await outputProblem(cwd, path);
+  if (problem === undefined) return;
+  if (problem.kind === "refused")
+    throw new UsageError(`cannot write ${path}: ${problem.message.replace(/\.$/, "")} with -o.`);
+  throw new UsageError(
+    `cannot write ${path}: the folder ${problem.folder} does not exist; create it, or choose another path with -o.`,
+  );
+}
+
+/** Reads a file's text, or undefined when there is none. */
+async function readText(path: string): Promise<string | undefined> {
   try {
-    if (keepText) {
-      text = await readFile(path, "utf8");
-      pinned = readPinnedNames(Buffer.from(text));
-    } else {
-      await access(path, constants.R_OK);
-      pinned = readPinnedNames(readChunks(path));
-    }
+    return await readFile(path, "utf8");
   } catch {
     return undefined;
   }
-  if (pinned === undefined) {
+}
+
+/** The names a spec gave, kept on regeneration; a file that is not JSON is said and ignored. */
+function pinnedFrom(text: string, path: string, output: Output): PinnedNames | undefined {
+  const pinned = readPinnedNames(text);
+  if (pinned === undefined)
     output.warn(`${path} is not valid JSON, so names from it cannot be kept; they are derived afresh.`);
-  }
-  return { ...(text !== undefined ? { text } : {}), ...(pinned ? { pinned } : {}) };
+  return pinned;
 }
 
-/** Picks the metadata source; the Kintone client is loaded only when Kintone is read (it is slow to load). */
-async function chooseSource(
-  flags: GenerateFlags,
-  env: Env,
-  config: ConfigFile,
-  cwd: string,
-): Promise<{ source: MetadataSource; live: boolean }> {
-  if (flags.demo && flags.from !== undefined)
-    throw new UsageError("--demo and --from cannot be used together: choose one source.");
-  if (flags.demo) return { source: new SnapshotMetadataSource(SAMPLE_APPS_DIR), live: false };
-  if (flags.from !== undefined)
-    return { source: new SnapshotMetadataSource(resolve(cwd, flags.from)), live: false };
-  const connection = resolveConnection(flags, env, config);
-  const { LiveMetadataSource } = await import("../../kintone/live-source.js");
-  return { source: new LiveMetadataSource(connection), live: true };
-}
+// Step 1: resolve the options (flag > env > config > default), asking for what is missing on a terminal.
 
-/** `kintone-openapi generate`: metadata → OpenAPI 3.0 spec (design.md §2). */
-export async function handleGenerate(
-  flags: GenerateFlags,
-  env: Env = process.env,
-  cwd = process.cwd(),
-): Promise<number> {
-  const output = createOutput({
-    quiet: flags.quiet === true || flags.stdout === true || flags.json === true,
-  });
-  const loaded = await loadConfig(flags.config, cwd);
-  let config = loaded.config;
+/** Resolves every option of the run; on a terminal, asks for what flags, env and the config file did not give. */
+async function resolvePlan(context: CommandContext, flags: GenerateFlags): Promise<Plan> {
+  const { env, cwd } = context;
+  const output = flags.stdout ? createOutput({ quiet: true }) : context.output;
+  const loaded = await context.config();
+  const config = loaded.config;
   if (loaded.path !== undefined)
     output.info(output.color.dim(`Using ${relative(cwd, loaded.path) || loaded.path}`));
-  const interactive = isInteractive(flags, env) && !flags.stdout && !flags.check && !flags.json;
+  if (flags.demo && flags.from !== undefined)
+    throw new UsageError("--demo and --from cannot be used together: choose one source.");
+  const interactive = isInteractive(flags, env) && !flags.stdout && !flags.check && !context.json;
   // The prompt library is loaded only when there is someone to prompt.
   const ask = interactive ? await import("../interactive.js") : undefined;
-  const answered: {
-    connection?: ConnectionOptions;
-    appIds?: string[];
-    operations?: Operation[];
-    proxyUrl?: string;
-    output?: string;
-  } = {};
+  const answers: Answers = {};
 
-  let source: MetadataSource;
-  let live: boolean;
-  if (ask !== undefined && !flags.demo && flags.from === undefined) {
-    const { LiveMetadataSource } = await import("../../kintone/live-source.js");
-    const asked = await ask.askConnection(
-      flags,
-      env,
-      config,
-      output,
-      async (options) => new LiveMetadataSource(options),
-    );
-    source = asked.source;
-    live = true;
-    answered.connection = asked.connection;
-    if (flags.app === undefined && config.apps === undefined) answered.appIds = await ask.askApps(asked.apps);
-  } else {
-    ({ source, live } = await chooseSource(flags, env, config, cwd));
-  }
-  const appIds =
-    answered.appIds ??
-    (flags.app !== undefined
+  // What flags, env and the config file give is checked before anything is asked or read, so that no answer is
+  // lost to a mistake in them.
+  const levels = ruleLevels(config.validate?.rules);
+  const givenApps =
+    flags.app !== undefined
       ? parseAppIds(flags.app, "--app")
       : config.apps !== undefined
         ? Object.keys(config.apps)
-        : []);
+        : undefined;
+  const givenOperations =
+    flags.operations !== undefined
+      ? parseOperations(flags.operations, "--operations")
+      : config.operations !== undefined
+        ? parseOperations(config.operations, "operations in the config file")
+        : undefined;
+  const proxy = pick(flags.proxyUrl, env.KINTONE_OPENAPI_PROXY_URL, config.proxyUrl);
+  const givenProxyUrl =
+    proxy === undefined ? undefined : checkProxyUrl(proxy.value, PROXY_URL_ORIGIN[proxy.source]);
+  const givenOutput = flags.output ?? config.output;
+  if (givenOutput !== undefined && !flags.stdout && !flags.check) await checkWritable(cwd, givenOutput);
+
+  let source: MetadataSource;
+  let live = false;
+  if (flags.demo) source = new SnapshotMetadataSource(SAMPLE_APPS_DIR);
+  else if (flags.from !== undefined) source = new SnapshotMetadataSource(resolve(cwd, flags.from));
+  else {
+    live = true;
+    // The Kintone client is loaded only when Kintone is read (it is slow to load).
+    const { LiveMetadataSource } = await import("../../kintone/live-source.js");
+    if (ask !== undefined) {
+      const asked = await ask.askConnection(
+        context.connection,
+        env,
+        config,
+        output,
+        async (options) => new LiveMetadataSource(options),
+      );
+      source = asked.source;
+      answers.connection = asked.connection;
+      if (givenApps === undefined) answers.appIds = await ask.askApps(asked.apps);
+    } else {
+      source = new LiveMetadataSource(resolveConnection(context.connection, env, config));
+    }
+  }
+  const appIds = answers.appIds ?? givenApps ?? [];
   if (appIds.length === 0 && live) {
     throw new UsageError(
       "--app is required when reading from Kintone: give one or more app ids, e.g. --app 12,13 (or list them under apps in the config file).",
     );
   }
-  let operations: Operation[] =
-    flags.operations !== undefined
-      ? parseOperations(flags.operations, "--operations")
-      : config.operations !== undefined
-        ? parseOperations(config.operations, "operations in the config file")
-        : [...OPERATIONS];
-  if (ask !== undefined && flags.operations === undefined && config.operations === undefined)
-    operations = answered.operations = await ask.askOperations();
-  const proxy = pick(flags.proxyUrl, env.KINTONE_OPENAPI_PROXY_URL, config.proxyUrl, DEFAULT_PROXY_URL);
-  if (ask !== undefined && proxy.source === "default")
-    proxy.value = answered.proxyUrl = await ask.askProxyUrl(DEFAULT_PROXY_URL);
-  const proxyUrl = checkProxyUrl(
-    proxy.value,
-    proxy.source === "flag"
-      ? "--proxy-url"
-      : proxy.source === "env"
-        ? "KINTONE_OPENAPI_PROXY_URL"
-        : "proxyUrl",
-  );
-  // Warnings about the run itself (beside the metadata's), shown once the spec is written.
+  let operations = givenOperations ?? [...OPERATIONS];
+  if (ask !== undefined && givenOperations === undefined)
+    operations = answers.operations = await ask.askOperations();
+  let proxyUrl = givenProxyUrl ?? DEFAULT_PROXY_URL;
+  if (ask !== undefined && givenProxyUrl === undefined) {
+    const answer = await ask.askProxyUrl(DEFAULT_PROXY_URL, (value) => checkProxyUrl(value, "The URL"));
+    proxyUrl = checkProxyUrl(answer, "The URL");
+    answers.proxyUrl = answer;
+  }
   const runWarnings: string[] = [];
   const server = new URL(proxyUrl);
   if (!flags.check && isPrivateHost(server.hostname)) {
@@ -220,161 +241,100 @@ export async function handleGenerate(
       `the spec's server is ${proxyUrl}, but Salesforce calls only https URLs: give the proxy's https URL with --proxy-url (or proxyUrl in the config) before registering the spec.`,
     );
   }
-  let shown = flags.output ?? config.output ?? DEFAULT_OUTPUT;
-  if (ask !== undefined && flags.output === undefined && config.output === undefined) {
-    shown = answered.output = await ask.askOutput(
+
+  let shown = givenOutput ?? DEFAULT_OUTPUT;
+  let createFolder: string | undefined;
+  if (ask !== undefined && givenOutput === undefined) {
+    const asked = await ask.askOutput(
       DEFAULT_OUTPUT,
-      async (path) => (await readPrevious(resolve(cwd, path), output, false)) !== undefined,
+      (path) => outputProblem(cwd, path),
+      async (path) => (await readText(resolve(cwd, path))) !== undefined,
     );
+    shown = answers.output = asked.path;
+    if (asked.createFolder !== undefined) createFolder = resolve(cwd, asked.createFolder);
+  } else if (!flags.stdout && !flags.check) {
+    await checkWritable(cwd, shown);
   }
   const outputPath = resolve(cwd, shown);
-  if (!flags.stdout && !flags.check) await checkWritable(outputPath);
 
-  // Only --check needs the old text; otherwise the previous spec is only scanned for its names.
-  const read = flags.stdout ? undefined : await readPrevious(outputPath, output, flags.check === true);
   // Names are kept from --previous when given (CI writes a fresh copy beside the committed spec), else from the
-  // file being replaced.
-  let pinnedFrom = read;
+  // file being replaced; --check also compares with that file's text.
+  const previousText = flags.stdout ? undefined : await readText(outputPath);
+  let pinned = previousText !== undefined ? pinnedFrom(previousText, outputPath, output) : undefined;
   if (flags.previous !== undefined) {
-    pinnedFrom = await readPrevious(resolve(cwd, flags.previous), output, false);
-    if (pinnedFrom === undefined)
+    const path = resolve(cwd, flags.previous);
+    const text = await readText(path);
+    if (text === undefined)
       throw new UsageError(
         `--previous ${flags.previous} cannot be read: give the spec committed in the repository, whose property names must be kept.`,
       );
+    pinned = pinnedFrom(text, path, output);
   }
-  const pinned = pinnedFrom?.pinned;
-  const previous = read?.text !== undefined ? { text: read.text } : undefined;
+  const title = flags.title ?? config.title;
+  return {
+    output,
+    flags,
+    config,
+    configPath: loaded.path,
+    ask,
+    answers,
+    source,
+    appIds,
+    build: {
+      proxyUrl,
+      operations,
+      ...(title ? { title } : {}),
+      ...(config.version !== undefined ? { version: config.version } : {}),
+      ...(config.description !== undefined ? { description: config.description } : {}),
+      ...(config.apps !== undefined ? { apps: config.apps } : {}),
+      ...(pinned !== undefined ? { pinned } : {}),
+    },
+    levels,
+    shown,
+    outputPath,
+    createFolder,
+    previousText: flags.check ? previousText : undefined,
+    runWarnings,
+  };
+}
 
-  output.info(output.color.dim(`Reading app metadata from ${source.origin}…`));
-  const progress = createProgress(output);
+// Step 2: read the metadata, once.
+
+async function readApps(plan: Plan): Promise<AppMetadata[]> {
+  plan.output.info(plan.output.color.dim(`Reading app metadata from ${plan.source.origin}…`));
+  return readMetadata(plan.source, plan.appIds, createProgress(plan.output));
+}
+
+// Step 3: build the spec; on a terminal, ask for readable names where the tool had to invent them and build again
+// from the same metadata.
+
+async function build(plan: Plan, apps: readonly AppMetadata[]): Promise<BuiltSpec> {
   const base = await readBaseSpec();
-  const build = (apps: ConfigFile["apps"]) =>
-    generateSpec({
-      source,
-      appIds,
-      base,
-      onProgress: progress,
-      build: {
-        proxyUrl,
-        operations,
-        ...((flags.title ?? config.title) ? { title: flags.title ?? config.title } : {}),
-        ...(config.version !== undefined ? { version: config.version } : {}),
-        ...(config.description !== undefined ? { description: config.description } : {}),
-        ...(apps !== undefined ? { apps } : {}),
-        ...(pinned !== undefined ? { pinned } : {}),
-      },
-      ...(config.validate?.rules !== undefined ? { levels: config.validate.rules } : {}),
-    });
-  let result = await build(config.apps);
-  if (ask !== undefined && result.invented.length > 0) {
-    // Japanese codes the tool could not spell: let the person name them, then build again with those names.
-    const names = await ask.askNames(result.invented, (appId) => takenNames(result.document, appId));
-    const apps = { ...config.apps };
-    for (const [appId, fields] of Object.entries(names))
-      apps[appId] = { ...apps[appId], fields: { ...apps[appId]?.fields, ...fields } };
-    config = { ...config, apps };
-    result = await build(apps);
-  }
-  // With --json, warnings are part of the summary on stdout, not lines on stderr.
-  if (!flags.json) for (const warning of [...runWarnings, ...result.warnings]) output.warn(warning);
-  if (!flags.json)
-    for (const problem of result.problems)
-      output.warn(`${problem.message} (${problem.pointer}) [${problem.ruleId}]`);
-  for (const name of result.invented) {
-    output.warn(
-      `app ${name.appId}: field "${name.code}" got the invented name "${name.name}"; give it a readable one under apps.${name.appId}.fields in the config file.`,
-    );
-  }
-  const operationCount = Object.values(result.document.paths).reduce(
-    (n, item) => n + Object.keys(item).length,
-    0,
+  const built = buildSpec(apps, plan.build, base);
+  if (plan.ask === undefined || built.invented.length === 0) return built;
+  const names = await plan.ask.askNames(built.invented, (appId) =>
+    appId === undefined ? resourceNames(built) : takenNames(built.document, appId),
   );
-  const appsText = result.resources.map((r) => `${r.plural} ← app ${r.appId}`).join(", ");
+  plan.answers.names = names;
+  const named: Record<string, AppNaming> = { ...plan.build.apps };
+  for (const [appId, chosen] of Object.entries(names)) {
+    named[appId] = {
+      ...named[appId],
+      ...(chosen.name !== undefined ? { name: chosen.name } : {}),
+      ...(chosen.fields !== undefined ? { fields: { ...named[appId]?.fields, ...chosen.fields } } : {}),
+    };
+  }
+  plan.build = { ...plan.build, apps: named };
+  return buildSpec(apps, plan.build, base);
+}
 
-  if (flags.check) {
-    if (previous === undefined) {
-      output.error(`${shown} does not exist: run "${selfCommand()} generate" to create it.`);
-      return 1;
-    }
-    if (previous.text === result.text) {
-      output.info(`${shown} is up to date.`);
-      return 0;
-    }
-    let changes: Change[] = [];
-    try {
-      const before = JSON.parse(previous.text) as Record<string, unknown>;
-      changes = diffDocuments(before, result.document as unknown as Record<string, unknown>);
-    } catch {
-      output.info(`${shown} is not valid JSON, so its changes cannot be listed.`);
-    }
-    output.error(`${shown} is out of date: regenerate it with "${selfCommand()} generate".`);
-    printChanges(output, changes, (line) => output.info(line));
-    return 1;
-  }
-  if (flags.stdout) {
-    output.out(result.text);
-    return 0;
-  }
-  // Written from the document in pieces: the text of a large spec (tens of MB) is never held whole.
-  const { document, resources, warnings, problems } = result;
-  result = undefined as never;
-  if (ask !== undefined) {
-    const summary = [
-      "",
-      output.color.bold("Summary"),
-      `  Apps        ${appsText}`,
-      `  Operations  ${operationCount} (${operations.join(", ")})`,
-      `  Server      ${proxyUrl}`,
-      `  Spec        ${shown} (${(serializedLength(document) / 1024).toFixed(0)} KiB, ${warnings.length + problems.length} warnings)`,
-      "",
-    ];
-    if (!(await ask.confirmWrite(summary, output, shown))) {
-      output.info("Nothing was written.");
-      return 0;
-    }
-  }
-  await writeFileAtomic(outputPath, serializeChunks(document));
-  if (flags.json) {
-    output.out(
-      JSON.stringify(
-        {
-          output: shown,
-          apps: resources,
-          operations: operationCount,
-          warnings: [
-            ...runWarnings,
-            ...warnings,
-            ...problems.map((p) => `${p.message} (${p.pointer}) [${p.ruleId}]`),
-          ],
-        },
-        null,
-        2,
-      ),
-    );
-    return 0;
-  }
-  output.info(
-    `${output.color.green("Wrote")} ${shown}: ${resources.length} app${resources.length === 1 ? "" : "s"} (${appsText}), ${operationCount} operations.`,
-  );
-  if (ask !== undefined && (await ask.offerToSave(loaded.path))) {
-    const target = loaded.path ?? resolve(cwd, DEFAULT_CONFIG_FILE);
-    const saved = savedConfig(config, answered, resources);
-    await writeFileAtomic(target, `${JSON.stringify(saved, null, 2)}\n`);
-    output.info(
-      `${output.color.green("Saved")} ${relative(cwd, target) || target}: the next run (and CI, with the secrets in its environment) needs no prompts.`,
-    );
-  }
-  output.info(
-    `Next: ${selfCommand()} validate ${shown}, then ${selfCommand()} serve --spec ${shown}, and register it in Salesforce (docs/salesforce.md).`,
-  );
-  return 0;
+/** Resource names (singular and plural, lower case) of every app of the spec. */
+function resourceNames(built: BuiltSpec): Set<string> {
+  return new Set(built.resources.flatMap((r) => [r.singular.toLowerCase(), r.plural.toLowerCase()]));
 }
 
 /** Property names already used by an app's record schema (so an asked name does not collide). */
-function takenNames(
-  document: { components?: { schemas?: Record<string, unknown> } },
-  appId: string,
-): Set<string> {
+function takenNames(document: OpenAPIObject, appId: string): Set<string> {
   const taken = new Set<string>();
   for (const schema of Object.values(document.components?.schemas ?? {})) {
     const s = schema as Record<string, unknown> & { properties?: Record<string, unknown> };
@@ -384,36 +344,141 @@ function takenNames(
   return taken;
 }
 
-/** The answers as a config file: never a secret (passwords and tokens stay in the environment). */
-function savedConfig(
-  config: ConfigFile,
-  answered: {
-    connection?: ConnectionOptions;
-    appIds?: string[];
-    operations?: Operation[];
-    proxyUrl?: string;
-    output?: string;
-  },
-  resources: ReadonlyArray<{ appId: string; singular: string; plural: string }>,
-): ConfigFile {
-  const saved: ConfigFile = {
-    $schema: "./node_modules/kintone-openapi/templates/config.schema.json",
-    ...config,
-  } as ConfigFile;
-  const connection = answered.connection;
-  if (connection !== undefined) {
-    saved.baseUrl = connection.baseUrl;
-    if (connection.auth.kind === "password") saved.username = connection.auth.username;
-    if (connection.guestSpaceId !== undefined) saved.guestSpaceId = connection.guestSpaceId;
+// Step 4 is checkSpec (serialise and validate). Step 5: compare (--check), print (--stdout) or write.
+
+/** --check: exit 1 with the changes when the file on disk differs from what would be written. */
+function checkDrift(plan: Plan, built: BuiltSpec, checked: CheckedSpec): ExitCode {
+  const { output, shown, previousText } = plan;
+  if (previousText === undefined) {
+    output.error(`${shown} does not exist: run "${selfCommand()} generate" to create it.`);
+    return 1;
   }
-  const apps = { ...saved.apps };
-  for (const resource of resources)
-    apps[resource.appId] = { name: resource.singular, ...apps[resource.appId] };
-  saved.apps = apps;
-  if (answered.operations !== undefined) saved.operations = answered.operations;
-  if (answered.proxyUrl !== undefined) saved.proxyUrl = answered.proxyUrl;
-  if (answered.output !== undefined) saved.output = answered.output;
-  return saved;
+  if (previousText === checked.text) {
+    output.info(`${shown} is up to date.`);
+    return 0;
+  }
+  let changes: Change[] = [];
+  try {
+    const before = JSON.parse(previousText) as Record<string, unknown>;
+    changes = diffDocuments(before, built.document as unknown as Record<string, unknown>);
+  } catch {
+    output.info(`${shown} is not valid JSON, so its changes cannot be listed.`);
+  }
+  output.error(`${shown} is out of date: regenerate it with "${selfCommand()} generate".`);
+  printChanges(output, changes, (line) => output.info(line));
+  return 1;
+}
+
+/** Every warning of the run, as printed and counted in the summary. */
+function allWarnings(plan: Plan, built: BuiltSpec, checked: CheckedSpec): string[] {
+  return [
+    ...plan.runWarnings,
+    ...built.warnings,
+    ...checked.problems.map((p) => `${p.message} (${p.pointer}) [${p.ruleId}]`),
+  ];
+}
+
+/** Writes the spec (creating the folder the user agreed to); on a terminal, after a summary and a yes. */
+async function write(
+  context: CommandContext,
+  plan: Plan,
+  built: BuiltSpec,
+  checked: CheckedSpec,
+  warnings: readonly string[],
+): Promise<boolean> {
+  const { output, ask, shown } = plan;
+  if (ask !== undefined) {
+    const summary = [
+      "",
+      output.color.bold("Summary"),
+      `  Apps        ${appsText(built)}`,
+      `  Operations  ${operationCount(built)} (${plan.build.operations.join(", ")})`,
+      `  Server      ${plan.build.proxyUrl}`,
+      `  Spec        ${shown} (${(checked.text.length / 1024).toFixed(0)} KiB, ${warnings.length} warning${warnings.length === 1 ? "" : "s"})`,
+      "",
+    ];
+    if (!(await ask.confirmWrite(summary, output, shown))) return false;
+  }
+  if (plan.createFolder !== undefined) await mkdir(plan.createFolder, { recursive: true });
+  await writeFileAtomic(plan.outputPath, checked.text);
+  context.wrote(shown);
+  return true;
+}
+
+// Step 6: report what was written, and on a terminal offer to save the answers.
+
+async function report(
+  context: CommandContext,
+  plan: Plan,
+  built: BuiltSpec,
+  warnings: readonly string[],
+): Promise<void> {
+  const { output, shown } = plan;
+  if (context.json) {
+    output.out(
+      JSON.stringify(
+        { output: shown, apps: built.resources, operations: operationCount(built), warnings },
+        null,
+        2,
+      ),
+    );
+    return;
+  }
+  const count = built.resources.length;
+  output.info(
+    `${output.color.green("Wrote")} ${shown}: ${count} app${count === 1 ? "" : "s"} (${appsText(built)}), ${operationCount(built)} operations.`,
+  );
+  if (plan.ask !== undefined && (await plan.ask.offerToSave(plan.configPath))) {
+    const target = plan.configPath ?? resolve(context.cwd, DEFAULT_CONFIG_FILE);
+    const text = configWithAnswers(await readText(target), {
+      config: plan.config,
+      answers: plan.answers,
+      resources: built.resources,
+      schema: schemaReference(dirname(target), packageVersion()),
+    });
+    await writeFileAtomic(target, text);
+    const name = relative(context.cwd, target) || target;
+    context.wrote(name);
+    output.info(
+      `${output.color.green("Saved")} ${name}: the next run (and CI, with the secrets in its environment) needs no prompts.`,
+    );
+  }
+  output.info(
+    `Next: ${selfCommand()} validate ${shown}, then ${selfCommand()} serve --spec ${shown}, and register it in Salesforce (docs/salesforce.md).`,
+  );
+}
+
+function operationCount(built: BuiltSpec): number {
+  return Object.values(built.document.paths).reduce((n, item) => n + Object.keys(item).length, 0);
+}
+
+function appsText(built: BuiltSpec): string {
+  return built.resources.map((r) => `${r.plural} ← app ${r.appId}`).join(", ");
+}
+
+/**
+ * `kintone-openapi generate`: metadata → OpenAPI 3.0 spec (design.md §2), in steps: resolve the options (asking on
+ * a terminal) → read the metadata → build → validate → write → report.
+ */
+export async function handleGenerate(context: CommandContext, flags: GenerateFlags): Promise<ExitCode> {
+  const plan = await resolvePlan(context, flags);
+  const apps = await readApps(plan);
+  const built = await build(plan, apps);
+  const checked = checkSpec(built.document, plan.levels);
+  const warnings = allWarnings(plan, built, checked);
+  // With --json, warnings are part of the summary on stdout, not lines on stderr.
+  if (!context.json) for (const warning of warnings) plan.output.warn(warning);
+  if (flags.check) return checkDrift(plan, built, checked);
+  if (flags.stdout) {
+    plan.output.out(checked.text);
+    return 0;
+  }
+  if (!(await write(context, plan, built, checked, warnings))) {
+    plan.output.info("Nothing was written.");
+    return 0;
+  }
+  await report(context, plan, built, warnings);
+  return 0;
 }
 
 /** Progress while reading many apps: a counter on a terminal, plain lines every 25% elsewhere. */
@@ -435,31 +500,44 @@ function createProgress(output: Output): ((done: number, all: number) => void) |
   };
 }
 
-export function registerGenerate(program: Command): void {
-  const command = program
-    .command("generate")
-    .description("write an OpenAPI 3.0 spec for Kintone apps, ready for Salesforce External Services")
-    .option("--app <ids>", "app ids, comma-separated or repeated", collect)
-    .option("--from <dir>", "read a metadata snapshot directory instead of Kintone")
-    .option("--demo", "use the sample apps bundled with kintone-openapi")
-    .option(
-      "--proxy-url <url>",
-      `URL of the kintone-openapi proxy, the spec's server (default ${DEFAULT_PROXY_URL})`,
-    )
-    .option("-o, --output <file>", `spec file to write (default ${DEFAULT_OUTPUT})`)
-    .option("--config <file>", "config file (default kintone-openapi.config.json when present)")
-    .option("--operations <list>", `operations per app (default ${OPERATIONS.join(",")})`)
-    .option("--title <title>", "info.title of the spec")
-    .option("--check", "write nothing; exit 1 when the file on disk differs from what would be generated")
-    .option(
-      "--previous <file>",
-      "keep the property and operation names of this spec (default: the file being replaced)",
-    )
-    .option("--stdout", "print the spec instead of writing a file")
-    .option("--no-interactive", "never prompt (the default when not on a terminal or when CI is set)")
-    .option("--json", "print a JSON summary of what was written (for scripts)")
-    .addOption(new Option("-q, --quiet", "print only warnings and errors"));
-  addConnectionOptions(command).action(async (flags: GenerateFlags) => {
-    process.exitCode = await handleGenerate(flags);
+export function registerGenerate(program: Command, state: RunState): void {
+  defineCommand<GenerateFlags>(program, state, {
+    name: "generate",
+    description: "write an OpenAPI 3.0 spec for Kintone apps, ready for Salesforce External Services",
+    shared: {
+      json: "print a JSON summary of what was written, warnings included (for scripts)",
+      config: "config file",
+      quiet: "print only warnings and errors",
+      connection: "metadata",
+      apps: true,
+    },
+    options: (command) =>
+      command
+        .option("--from <dir>", "read a metadata snapshot directory instead of Kintone")
+        .option("--demo", "use the sample apps bundled with kintone-openapi")
+        .option(
+          "--proxy-url <url>",
+          `URL of the kintone-openapi proxy, the spec's server (default: ${DEFAULT_PROXY_URL})`,
+        )
+        .option("-o, --output <file>", `spec file to write (default: ${DEFAULT_OUTPUT})`)
+        .option("--operations <list>", `operations per app (default: ${OPERATIONS.join(",")})`)
+        .option("--title <title>", "info.title of the spec")
+        .option("--check", "write nothing; exit 1 when the file on disk differs from what would be generated")
+        .option(
+          "--previous <file>",
+          "keep the property and operation names of this spec (default: the file being replaced)",
+        )
+        .option("--stdout", "print the spec instead of writing a file")
+        .option("--no-interactive", "never prompt (the default when not on a terminal or when CI is set)"),
+    env: [
+      ["KINTONE_OPENAPI_PROXY_URL", "the proxy's URL (--proxy-url)"],
+      ["CI", "set (not to false or 0): never prompt"],
+    ],
+    examples: [
+      "kintone-openapi generate   # on a terminal: asks for the domain, sign-in and apps",
+      "kintone-openapi generate --app 12,13 --base-url https://example.cybozu.com --proxy-url https://kintone-proxy.example.com",
+      "kintone-openapi generate --from ./metadata --check",
+    ],
+    run: (context, flags) => handleGenerate(context, flags),
   });
 }

@@ -3,13 +3,14 @@ import { dirname, join, resolve } from "node:path";
 import { type Command, Option } from "commander";
 import { applyEdits, modify } from "jsonc-parser";
 import { DEFAULT_CONFIG_FILE, loadConfig } from "../../config/load-config.js";
-import { UsageError } from "../../errors.js";
+import { type ExitCode, UsageError } from "../../errors.js";
 import { TEMPLATES_DIR } from "../../templates.js";
 import { writeFileAtomic } from "../../util/atomic-write.js";
 import { exists } from "../../util/fs.js";
+import { type CommandContext, defineCommand, type RunState } from "../command.js";
 import { schemaReference, selfCommand } from "../invocation.js";
 import { packageVersion } from "../main.js";
-import { createOutput, type Output } from "../output.js";
+import type { Output } from "../output.js";
 
 export const WORKFLOW_PATH = ".github/workflows/kintone-openapi.yml";
 
@@ -20,8 +21,10 @@ type InitFlags = { ci?: string; force?: boolean };
  * kintone-openapi pinned in package.json. Files that exist are kept; --force replaces only the file the command is
  * about (the config for `init`, the workflow for `init --ci github`), never the user's config behind a --ci run.
  */
-export async function handleInit(flags: InitFlags, cwd = process.cwd()): Promise<number> {
-  const output = createOutput();
+export async function handleInit(
+  { output, cwd, wrote }: CommandContext,
+  flags: InitFlags,
+): Promise<ExitCode> {
   const version = packageVersion();
   const configPath = resolve(cwd, DEFAULT_CONFIG_FILE);
   const config = (await readFile(join(TEMPLATES_DIR, "kintone-openapi.config.jsonc"), "utf8")).replace(
@@ -42,7 +45,7 @@ export async function handleInit(flags: InitFlags, cwd = process.cwd()): Promise
     });
     await checkPackageJson(cwd);
   }
-  let wrote = 0;
+  let written = 0;
   for (const { target, text, forced } of files) {
     const path = resolve(cwd, target);
     const present = await exists(path);
@@ -54,11 +57,12 @@ export async function handleInit(flags: InitFlags, cwd = process.cwd()): Promise
     }
     await mkdir(dirname(path), { recursive: true });
     await writeFileAtomic(path, text);
-    wrote++;
+    wrote(target);
+    written++;
     output.info(`${output.color.green(present ? "Replaced" : "Wrote")} ${target}`);
   }
   if (flags.ci !== undefined) await pinInPackageJson(cwd, version, output);
-  if (wrote === 0 && flags.ci === undefined) {
+  if (written === 0 && flags.ci === undefined) {
     throw new UsageError(`${DEFAULT_CONFIG_FILE} already exists: edit it, or pass --force to replace it.`);
   }
   if (await exists(configPath)) {
@@ -140,15 +144,16 @@ async function pinInPackageJson(cwd: string, version: string, output: Output): P
   }
 }
 
-export function registerInit(program: Command): void {
-  program
-    .command("init")
-    .description(
+export function registerInit(program: Command, state: RunState): void {
+  defineCommand<InitFlags>(program, state, {
+    name: "init",
+    description:
       "write a commented kintone-openapi.config.json; with --ci github, a CI workflow and kintone-openapi pinned in package.json (files that exist are kept)",
-    )
-    .addOption(new Option("--ci <provider>", "also write a CI workflow").choices(["github"]))
-    .option("--force", "replace the file this command is about (the config, or with --ci the workflow)")
-    .action(async (flags: InitFlags) => {
-      process.exitCode = await handleInit(flags);
-    });
+    options: (command) =>
+      command
+        .addOption(new Option("--ci <provider>", "also write a CI workflow").choices(["github"]))
+        .option("--force", "replace the file this command is about (the config, or with --ci the workflow)"),
+    examples: ["kintone-openapi init", "kintone-openapi init --ci github"],
+    run: (context, flags) => handleInit(context, flags),
+  });
 }

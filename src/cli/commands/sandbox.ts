@@ -1,11 +1,10 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { parseAppIds } from "../../config/resolve-options.js";
-import { UsageError } from "../../errors.js";
+import { parseAppIds, parseNumberOption } from "../../config/resolve-options.js";
+import { type ExitCode, UsageError } from "../../errors.js";
 import { parseFaults } from "../../sandbox/context.js";
 import { SAMPLE_APPS_DIR } from "../../templates.js";
-import { collect } from "../connection-options.js";
-import { createOutput } from "../output.js";
+import { type CommandContext, collect, defineCommand, type RunState } from "../command.js";
 import { waitForStopSignal } from "../signals.js";
 
 type SandboxFlags = {
@@ -19,23 +18,17 @@ type SandboxFlags = {
   guestSpace?: string[];
   faults?: string;
   slowMs?: string;
-  quiet?: boolean;
 };
 
-function wholeNumber(value: string | undefined, flag: string, fallback: number, max: number): number {
-  if (value === undefined) return fallback;
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < 0 || number > max) {
-    throw new UsageError(`${flag} must be a whole number from 0 to ${max} (got "${value}").`);
-  }
-  return number;
+/** A whole-number option, or its default when not given. */
+function whole(value: string | undefined, flag: string, fallback: number, max: number): number {
+  return value === undefined ? fallback : parseNumberOption(value, flag, { min: 0, max });
 }
 
 /** `kintone-openapi sandbox`: a local Kintone-compatible server (design.md §2, §6). */
-export async function handleSandbox(flags: SandboxFlags, cwd = process.cwd()): Promise<number> {
-  const output = createOutput({ quiet: flags.quiet === true });
-  const port = wholeNumber(flags.port, "--port", 0, 65535);
-  const latencyMs = wholeNumber(flags.latencyMs, "--latency-ms", 0, 60_000);
+export async function handleSandbox({ output, cwd }: CommandContext, flags: SandboxFlags): Promise<ExitCode> {
+  const port = whole(flags.port, "--port", 0, 65535);
+  const latencyMs = whole(flags.latencyMs, "--latency-ms", 0, 60_000);
   const tokens = (flags.apiToken ?? [])
     .flatMap((value) => value.split(","))
     .map((t) => t.trim())
@@ -49,7 +42,7 @@ export async function handleSandbox(flags: SandboxFlags, cwd = process.cwd()): P
       throw new UsageError(`--faults: ${(error as Error).message}, as in --faults 429:0.3,503:0.1.`);
     }
   }
-  const slowMs = wholeNumber(flags.slowMs, "--slow-ms", 3000, 600_000);
+  const slowMs = whole(flags.slowMs, "--slow-ms", 3000, 600_000);
   const { createSandbox } = await import("../../sandbox/server.js");
   let sandbox: Awaited<ReturnType<typeof createSandbox>>;
   try {
@@ -93,29 +86,37 @@ export async function handleSandbox(flags: SandboxFlags, cwd = process.cwd()): P
   return 0;
 }
 
-export function registerSandbox(program: Command): void {
-  program
-    .command("sandbox")
-    .description("run a local Kintone-compatible server over a snapshot directory (default: the sample apps)")
-    .option("--data <dir>", "snapshot directory to serve (default: the bundled sample apps)")
-    .option("--port <n>", "port to listen on (0 = any free port)", "0")
-    .option("--host <host>", "interface to bind (default 127.0.0.1)")
-    .option("--latency-ms <ms>", "delay added to every request, to simulate Kintone's round trip")
-    .option("--username <name>", "login name to accept (default sandbox)")
-    .option("--password <password>", "password to accept (default sandbox)")
-    .option(
-      "--api-token <tokens>",
-      "API token(s) to accept for every app, comma-separated or repeated",
-      collect,
-    )
-    .option("--guest-space <ids>", "space ids to treat as guest spaces", collect)
-    .option(
-      "--faults <rates>",
-      "inject faults: kind:rate pairs of 429, 500, 503, slow, reset, lost (e.g. 429:0.3,503:0.1)",
-    )
-    .option("--slow-ms <ms>", "delay of a slow fault (default 3000)")
-    .option("-q, --quiet", "print only the listening line and errors")
-    .action(async (flags: SandboxFlags) => {
-      process.exitCode = await handleSandbox(flags);
-    });
+export function registerSandbox(program: Command, state: RunState): void {
+  defineCommand<SandboxFlags>(program, state, {
+    name: "sandbox",
+    description: "run a local Kintone-compatible server over a snapshot directory (default: the sample apps)",
+    shared: { quiet: "print only the listening line, warnings and errors" },
+    options: (command) =>
+      command
+        .option("--data <dir>", "snapshot directory to serve (default: the bundled sample apps)")
+        .option("--port <n>", "port to listen on; 0 picks a free one (default: 0)")
+        .option("--host <host>", "interface to bind (default: 127.0.0.1)")
+        .option(
+          "--latency-ms <ms>",
+          "delay added to every request, to simulate Kintone's round trip (default: 0)",
+        )
+        .option("--username <name>", "login name to accept (default: sandbox)")
+        .option("--password <password>", "password to accept (default: sandbox)")
+        .option(
+          "--api-token <tokens>",
+          "API token(s) to accept for every app, comma-separated or repeated",
+          collect,
+        )
+        .option("--guest-space <ids>", "space ids to treat as guest spaces", collect)
+        .option(
+          "--faults <rates>",
+          "inject faults: kind:rate pairs of 429, 500, 503, slow, reset, lost (e.g. 429:0.3,503:0.1)",
+        )
+        .option("--slow-ms <ms>", "delay of a slow fault (default: 3000)"),
+    examples: [
+      "kintone-openapi sandbox --port 8000",
+      "kintone-openapi sandbox --data ./metadata --api-token tok1 --latency-ms 50",
+    ],
+    run: (context, flags) => handleSandbox(context, flags),
+  });
 }

@@ -1,16 +1,14 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { loadConfig } from "../../config/load-config.js";
-import { type ConnectionFlags, resolveConnection } from "../../config/resolve-options.js";
-import { KintoneError, UsageError } from "../../errors.js";
+import { parseNumberOption, resolveConnection } from "../../config/resolve-options.js";
+import { type ExitCode, KintoneError, UsageError } from "../../errors.js";
 import { classifyKintoneAnswer, RETRYABLE_NETWORK_CODES } from "../../kintone/failures.js";
 import { JsonSyntaxError, readJsonFile } from "../../util/json-file.js";
-import { addConnectionOptions } from "../connection-options.js";
+import { type CommandContext, defineCommand, type RunState } from "../command.js";
 import { selfCommand } from "../invocation.js";
-import { createOutput } from "../output.js";
 import { waitForStopSignal } from "../signals.js";
 
-type ServeFlags = ConnectionFlags & {
+type ServeFlags = {
   spec?: string;
   port?: string;
   host?: string;
@@ -19,7 +17,6 @@ type ServeFlags = ConnectionFlags & {
   maxKintoneConcurrency?: string;
   maxCursors?: string;
   maxConnections?: string;
-  config?: string;
   accessLog?: boolean;
   skipStartupCheck?: boolean;
 };
@@ -29,21 +26,14 @@ const STARTUP_CHECK_MS = 10_000;
 
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1"]);
 
+/** A whole-number option, or its default when not given. */
 function whole(value: string | undefined, flag: string, fallback: number, min: number, max: number): number {
-  if (value === undefined) return fallback;
-  const number = /^\d{1,6}$/.test(value.trim()) ? Number(value) : Number.NaN;
-  if (!Number.isInteger(number) || number < min || number > max)
-    throw new UsageError(`${flag} must be a whole number from ${min} to ${max} (got "${value}").`);
-  return number;
+  return value === undefined ? fallback : parseNumberOption(value, flag, { min, max });
 }
 
 /** `kintone-openapi serve`: the companion proxy (design.md §2, §5). */
-export async function handleServe(
-  flags: ServeFlags,
-  env = process.env,
-  cwd = process.cwd(),
-): Promise<number> {
-  const output = createOutput();
+export async function handleServe(context: CommandContext, flags: ServeFlags): Promise<ExitCode> {
+  const { output, env, cwd } = context;
   const specPath = resolve(cwd, flags.spec ?? "kintone-openapi.json");
   const keys = (env.KINTONE_OPENAPI_API_KEYS ?? "")
     .split(",")
@@ -88,13 +78,9 @@ export async function handleServe(
       `cannot read the spec ${flags.spec ?? "kintone-openapi.json"} (${(error as NodeJS.ErrnoException).code ?? "error"}): pass it with --spec.`,
     );
   }
-  const { config } = await loadConfig(flags.config, cwd);
-  // Each app's guest space comes from the spec (x-kintone-guest-space-id), never from KINTONE_GUEST_SPACE_ID.
-  const { guestSpaceId: _fromEnv, ...kintone } = resolveConnection(
-    flags,
-    { ...env, KINTONE_GUEST_SPACE_ID: undefined },
-    config,
-  );
+  const { config } = await context.config();
+  // Each app's guest space comes from the spec (x-kintone-guest-space-id), never from the config file.
+  const { guestSpaceId: _fromConfig, ...kintone } = resolveConnection(context.connection, env, config);
   let proxy: Awaited<ReturnType<typeof createProxyServer>>;
   try {
     proxy = await createProxyServer({
@@ -106,6 +92,7 @@ export async function handleServe(
       maxKintoneConcurrency: concurrency,
       maxCursors,
       maxConnections,
+      env,
       onError: (error) =>
         output.error(
           `internal error while answering a request (answered 500): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
@@ -179,47 +166,46 @@ export async function handleServe(
   return 0;
 }
 
-export function registerServe(program: Command): void {
-  const command = program
-    .command("serve")
-    .description(
+export function registerServe(program: Command, state: RunState): void {
+  defineCommand<ServeFlags>(program, state, {
+    name: "serve",
+    description:
       "run the proxy the spec's operations call: OData-style requests become Kintone REST API calls",
-    )
-    .option("--spec <file>", "the spec made by generate (default kintone-openapi.json)")
-    .option("--port <n>", "port to listen on (default $PORT, else 8080; 0 = any free port)")
-    .option(
-      "--host <host>",
-      "interface to bind (default $HOST, else 0.0.0.0 when $PORT is set by a platform, else 127.0.0.1)",
-    )
-    .option("--no-auth", "check no API keys (listens on 127.0.0.1 only)")
-    .option("--cors-origin <origin>", "allow browser calls from this origin (no CORS headers otherwise)")
-    .option("--max-kintone-concurrency <n>", "Kintone calls in flight at once (default 10)")
-    .option(
-      "--max-cursors <n>",
-      "Kintone cursors held at once for listings in a custom order past 10,000 records (default 3; Kintone allows 10 per domain)",
-    )
-    .option("--max-connections <n>", "client connections at once; more are refused (default 1000)")
-    .option("--no-access-log", "do not print a JSON access-log line per request")
-    .option("--skip-startup-check", "start without asking Kintone for each app of the spec first")
-    .option("--config <file>", "config file (default kintone-openapi.config.json when present)");
-  addConnectionOptions(command, { metadata: false })
-    .addHelpText(
-      "after",
-      `
-Environment variables:
-  KINTONE_OPENAPI_API_KEYS   keys callers must present (comma-separated; required unless --no-auth)
-  KINTONE_BASE_URL, KINTONE_USERNAME, KINTONE_PASSWORD, KINTONE_API_TOKEN, KINTONE_OAUTH_TOKEN,
-  KINTONE_BASIC_AUTH_USERNAME, KINTONE_BASIC_AUTH_PASSWORD, KINTONE_PFX_FILE_PATH,
-  KINTONE_PFX_FILE_PASSWORD  how the proxy reaches Kintone (as the options above; guest spaces come from the spec)
-  PORT, HOST                 where to listen when --port/--host are not given (set by Cloud Run, Heroku, Render, Fly)
-  HTTP_PROXY, HTTPS_PROXY, NO_PROXY (or lower case)   an outbound proxy for the calls to Kintone
-
-Examples:
-  KINTONE_OPENAPI_API_KEYS=$(openssl rand -hex 24) kintone-openapi serve --spec kintone-openapi.json
-  PORT=8080 kintone-openapi serve --spec /srv/kintone-openapi.json
-  kintone-openapi serve --no-auth --port 0   # this machine only, any free port`,
-    )
-    .action(async (flags: ServeFlags) => {
-      process.exitCode = await handleServe(flags);
-    });
+    shared: {
+      config: "config file whose connection settings are read",
+      connection: "records",
+    },
+    options: (command) =>
+      command
+        .option("--spec <file>", "the spec made by generate (default: kintone-openapi.json)")
+        .option("--port <n>", "port to listen on; 0 picks a free one (default: $PORT, else 8080)")
+        .option(
+          "--host <host>",
+          "interface to bind (default: $HOST, else 0.0.0.0 when $PORT is set by a platform, else 127.0.0.1)",
+        )
+        .option("--no-auth", "check no API keys (listens on 127.0.0.1 only)")
+        .option("--cors-origin <origin>", "allow browser calls from this origin (no CORS headers otherwise)")
+        .option("--max-kintone-concurrency <n>", "Kintone calls in flight at once (default: 10)")
+        .option(
+          "--max-cursors <n>",
+          "Kintone cursors held at once for listings in a custom order past 10,000 records; Kintone allows 10 per domain (default: 3)",
+        )
+        .option("--max-connections <n>", "client connections at once; more are refused (default: 1000)")
+        .option("--no-access-log", "do not print a JSON access-log line per request")
+        .option("--skip-startup-check", "start without asking Kintone for each app of the spec first"),
+    env: [
+      ["KINTONE_OPENAPI_API_KEYS", "keys callers must present, comma-separated (required unless --no-auth)"],
+      [
+        "PORT, HOST",
+        "where to listen when --port/--host are not given (set by Cloud Run, Heroku, Render, Fly)",
+      ],
+      ["HTTP_PROXY, HTTPS_PROXY, NO_PROXY", "an outbound proxy for the calls to Kintone (or in lower case)"],
+    ],
+    examples: [
+      "KINTONE_OPENAPI_API_KEYS=$(openssl rand -hex 24) kintone-openapi serve --spec kintone-openapi.json",
+      "PORT=8080 kintone-openapi serve --spec /srv/kintone-openapi.json",
+      "kintone-openapi serve --no-auth --port 0   # this machine only, any free port",
+    ],
+    run: (context, flags) => handleServe(context, flags),
+  });
 }

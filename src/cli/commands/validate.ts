@@ -1,14 +1,14 @@
 import { type Command, Option } from "commander";
-import { loadConfig } from "../../config/load-config.js";
-import { ConfigError, UsageError } from "../../errors.js";
+import { ConfigError, type ExitCode, UsageError } from "../../errors.js";
 import { type LoadedDocument, loadDocument, UnreadableDocumentError } from "../../validate/load-document.js";
 import { RULES } from "../../validate/rules/index.js";
 import type { Problem, RuleLevel } from "../../validate/types.js";
 import { RULE_IDS, validateDocument } from "../../validate/validate-document.js";
+import { type CommandContext, defineCommand, type RunState } from "../command.js";
 import { selfCommand } from "../invocation.js";
-import { createOutput, type Output } from "../output.js";
+import type { Output } from "../output.js";
 
-type ValidateFlags = { format?: string; config?: string; listRules?: boolean; json?: boolean };
+type ValidateFlags = { format?: string; listRules?: boolean };
 
 /** A problem with the position in the file, when it could be found. */
 export type LocatedProblem = Problem & { line?: number; column?: number };
@@ -85,13 +85,13 @@ export function checkLoaded(loaded: LoadedDocument, levels?: Record<string, Rule
 
 /** `kintone-openapi validate <file>`: OpenAPI 3.0 schema and Salesforce rules (design.md §2). */
 export async function handleValidate(
+  context: CommandContext,
   file: string | undefined,
   flags: ValidateFlags,
-  cwd = process.cwd(),
-): Promise<number> {
+): Promise<ExitCode> {
   // Problems are printed in file order; the JSON report keeps rule order.
-  const output = createOutput();
-  const format = flags.json ? "json" : checkFormat(flags.format);
+  const { output } = context;
+  const format = context.json ? "json" : checkFormat(flags.format);
   if (flags.listRules) {
     if (format === "json") {
       output.out(
@@ -109,7 +109,7 @@ export async function handleValidate(
   }
   if (file === undefined)
     throw new UsageError(`give the spec file to check: ${selfCommand()} validate <file>.`);
-  const { config } = await loadConfig(flags.config, cwd);
+  const { config } = await context.config();
   const levels = ruleLevels(config.validate?.rules);
   const shown = file;
   let problems: LocatedProblem[];
@@ -158,16 +158,26 @@ export async function handleValidate(
   return problems.some((p) => p.severity === "error") ? 1 : 0;
 }
 
-export function registerValidate(program: Command): void {
-  program
-    .command("validate")
-    .description("check an OpenAPI file against OpenAPI 3.0 and the rules of Salesforce External Services")
-    .argument("[file]", "the spec to check (JSON or YAML)")
-    .addOption(new Option("--format <format>", "stylish (default) or json").choices(["stylish", "json"]))
-    .option("--config <file>", "config file whose validate.rules turn rules off or re-grade them")
-    .option("--json", "same as --format json")
-    .option("--list-rules", "list the rules with their ids and default severities")
-    .action(async (file: string | undefined, flags: ValidateFlags) => {
-      process.exitCode = await handleValidate(file, flags);
-    });
+export function registerValidate(program: Command, state: RunState): void {
+  defineCommand<ValidateFlags>(program, state, {
+    name: "validate",
+    description: "check an OpenAPI file against OpenAPI 3.0 and the rules of Salesforce External Services",
+    arguments: [["[file]", "the spec to check (JSON or YAML)"]],
+    shared: {
+      json: "same as --format json",
+      config: "config file whose validate.rules turn rules off or re-grade them",
+    },
+    options: (command) =>
+      command
+        .addOption(
+          new Option("--format <format>", "stylish or json (default: stylish)").choices(["stylish", "json"]),
+        )
+        .option("--list-rules", "list the rules with their ids and default severities"),
+    examples: [
+      "kintone-openapi validate kintone-openapi.json",
+      "kintone-openapi validate kintone-openapi.json --format json",
+      "kintone-openapi validate --list-rules",
+    ],
+    run: (context, flags, [file]) => handleValidate(context, file, flags),
+  });
 }

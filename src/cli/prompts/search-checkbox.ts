@@ -3,7 +3,7 @@ import {
   isBackspaceKey,
   isDownKey,
   isEnterKey,
-  isSpaceKey,
+  isTabKey,
   isUpKey,
   type KeypressEvent,
   makeTheme,
@@ -24,9 +24,14 @@ export type SearchCheckboxConfig<Value> = {
   selected?: ReadonlyArray<Value>;
 };
 
+/** The hint line: what each key does. Selection is on Tab, so that every printable key (space too) searches. */
+export const SEARCH_CHECKBOX_HELP = "type to search, ↑↓ to move, Tab to select, Enter to confirm";
+
 /**
- * A multi-select list that filters as you type: letters narrow the list (matching name and description), arrows
- * move, space selects, enter confirms. The choice of many apps out of hundreds needs both search and selection.
+ * A multi-select list that filters as you type: every printable character, space included, goes to the search
+ * (matching name and description, word by word), arrows move, Tab selects or unselects the highlighted item, Enter
+ * confirms; with nothing selected, Enter takes the highlighted item (as fzf does). The choice of many apps out of
+ * hundreds needs both search and selection, and app names have spaces.
  */
 export const searchCheckbox = createPrompt(
   <Value>(config: SearchCheckboxConfig<Value>, done: (value: Value[]) => void) => {
@@ -47,23 +52,25 @@ export const searchCheckbox = createPrompt(
 
     useKeypress((key: KeypressEvent & { sequence?: string }, rl) => {
       rl.clearLine(0);
+      const highlighted = visible[Math.min(active, Math.max(0, visible.length - 1))];
       if (isEnterKey(key)) {
-        if (chosen.length === 0) {
-          setError("Select at least one with space.");
+        const answer = chosen.length > 0 ? [...chosen] : highlighted ? [highlighted.value] : [];
+        if (answer.length === 0) {
+          setError("Nothing matches the search: delete some of it, then select with Tab.");
           return;
         }
+        setChosen(answer);
         setStatus("done");
-        done([...chosen]);
+        done(answer);
       } else if (isUpKey(key) || isDownKey(key)) {
         if (visible.length > 0)
           setActive((active + (isUpKey(key) ? visible.length - 1 : 1)) % visible.length);
-      } else if (isSpaceKey(key)) {
-        const choice = visible[active];
-        if (choice !== undefined) {
+      } else if (isTabKey(key)) {
+        if (highlighted !== undefined) {
           setChosen(
-            chosen.includes(choice.value)
-              ? chosen.filter((v) => v !== choice.value)
-              : [...chosen, choice.value],
+            chosen.includes(highlighted.value)
+              ? chosen.filter((v) => v !== highlighted.value)
+              : [...chosen, highlighted.value],
           );
           setError(undefined);
         }
@@ -78,6 +85,7 @@ export const searchCheckbox = createPrompt(
       ) {
         setQuery(query + key.sequence);
         setActive(0);
+        setError(undefined);
       }
     });
 
@@ -97,11 +105,12 @@ export const searchCheckbox = createPrompt(
         return isActive ? theme.style.highlight(line) : line;
       },
     });
-    const help = theme.style.help("type to filter, ↑↓ to move, space to select, enter to confirm");
+    const help = theme.style.help(SEARCH_CHECKBOX_HELP);
     const summary = `${chosen.length} selected, ${visible.length} of ${config.choices.length} shown`;
     const lines = [
-      `${prefix} ${message} ${help}`,
-      `  Filter: ${query}`,
+      `${prefix} ${message}`,
+      `  ${help}`,
+      `  Search: ${query}`,
       visible.length === 0 ? "  (nothing matches)" : page,
       `  ${theme.style.help(summary)}`,
     ];
