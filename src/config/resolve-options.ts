@@ -107,7 +107,7 @@ export function parseKintoneDomain(
   }
   if (options.path !== "strip" && (url.pathname !== "/" || url.search !== "" || url.hash !== "")) {
     throw new UsageError(
-      `${origin} must be just the domain, without a path (got ${url.pathname}${url.search}${url.hash}): use ${url.origin}.`,
+      `${origin} must be just the domain, without a path (got ${url.pathname}): use ${url.origin}.`,
     );
   }
   return url.origin;
