@@ -3,7 +3,13 @@ import { dirname, relative, resolve } from "node:path";
 import type { Command } from "commander";
 import type { OpenAPIObject } from "openapi3-ts/oas30";
 import { type ConfigFile, DEFAULT_CONFIG_FILE } from "../../config/load-config.js";
-import { parseAppIds, parseOperations, pick, resolveConnection } from "../../config/resolve-options.js";
+import {
+  parseAppIds,
+  parseNumberOption,
+  parseOperations,
+  pick,
+  resolveConnection,
+} from "../../config/resolve-options.js";
 import { type ExitCode, UsageError } from "../../errors.js";
 import {
   type AppNaming,
@@ -25,6 +31,7 @@ import type { AppMetadata, MetadataSource } from "../../kintone/types.js";
 import { readBaseSpec, SAMPLE_APPS_DIR } from "../../templates.js";
 import { isPrivateHost } from "../../util/address.js";
 import { writeFileAtomic } from "../../util/atomic-write.js";
+import { exists } from "../../util/fs.js";
 import { type Change, diffDocuments } from "../../validate/diff.js";
 import { type CommandContext, defineCommand, type RunState } from "../command.js";
 import type { OutputProblem } from "../interactive.js";
@@ -191,6 +198,24 @@ async function resolvePlan(context: CommandContext, flags: GenerateFlags): Promi
     proxy === undefined ? undefined : checkProxyUrl(proxy.value, PROXY_URL_ORIGIN[proxy.source]);
   const givenOutput = flags.output ?? config.output;
   if (givenOutput !== undefined && !flags.stdout && !flags.check) await checkWritable(cwd, givenOutput);
+  // Number options of the connection, the snapshot directory and --previous need no network either: checked now,
+  // whatever the source, so that a mistake in them is neither found after the prompts nor passed over in silence.
+  const { concurrency, timeout, guestSpaceId } = context.connection;
+  if (concurrency !== undefined) parseNumberOption(concurrency, "--concurrency", { min: 1, max: 50 });
+  if (timeout !== undefined)
+    parseNumberOption(timeout, "--timeout (seconds)", { min: 0.001, max: 600, fraction: true });
+  if (guestSpaceId !== undefined && !/^[1-9][0-9]*$/.test(guestSpaceId.trim()))
+    throw new UsageError(
+      `--guest-space-id must be a space id, a positive whole number (got "${guestSpaceId}").`,
+    );
+  if (flags.from !== undefined && !(await exists(resolve(cwd, flags.from))))
+    throw new UsageError(
+      `snapshot directory ${resolve(cwd, flags.from)} does not exist; create one with "kintone-openapi snapshot --app <ids> -o ${flags.from}".`,
+    );
+  if (flags.previous !== undefined && !(await exists(resolve(cwd, flags.previous))))
+    throw new UsageError(
+      `--previous ${flags.previous} cannot be read: give the spec committed in the repository, whose property names must be kept.`,
+    );
 
   let source: MetadataSource;
   let live = false;
@@ -347,13 +372,19 @@ function takenNames(document: OpenAPIObject, appId: string): Set<string> {
 // Step 4 is checkSpec (serialise and validate). Step 5: compare (--check), print (--stdout) or write.
 
 /** --check: exit 1 with the changes when the file on disk differs from what would be written. */
-function checkDrift(plan: Plan, built: BuiltSpec, checked: CheckedSpec): ExitCode {
+function checkDrift(plan: Plan, built: BuiltSpec, checked: CheckedSpec, json: boolean): ExitCode {
   const { output, shown, previousText } = plan;
+  // With --json the verdict and the changes are a JSON object on stdout (found by an outside attack: it was empty).
+  const report = (exists: boolean, upToDate: boolean, changes: Change[]) => {
+    if (json) output.out(JSON.stringify({ output: shown, exists, upToDate, changes }, null, 2));
+  };
   if (previousText === undefined) {
+    report(false, false, []);
     output.error(`${shown} does not exist: run "${selfCommand()} generate" to create it.`);
     return 1;
   }
   if (previousText === checked.text) {
+    report(true, true, []);
     output.info(`${shown} is up to date.`);
     return 0;
   }
@@ -364,8 +395,9 @@ function checkDrift(plan: Plan, built: BuiltSpec, checked: CheckedSpec): ExitCod
   } catch {
     output.info(`${shown} is not valid JSON, so its changes cannot be listed.`);
   }
+  report(true, false, changes);
   output.error(`${shown} is out of date: regenerate it with "${selfCommand()} generate".`);
-  printChanges(output, changes, (line) => output.info(line));
+  if (!json) printChanges(output, changes, (line) => output.info(line));
   return 1;
 }
 
@@ -468,7 +500,7 @@ export async function handleGenerate(context: CommandContext, flags: GenerateFla
   const warnings = allWarnings(plan, built, checked);
   // With --json, warnings are part of the summary on stdout, not lines on stderr.
   if (!context.json) for (const warning of warnings) plan.output.warn(warning);
-  if (flags.check) return checkDrift(plan, built, checked);
+  if (flags.check) return checkDrift(plan, built, checked, context.json);
   if (flags.stdout) {
     plan.output.out(checked.text);
     return 0;

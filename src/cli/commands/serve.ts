@@ -199,7 +199,6 @@ export function registerServe(program: Command, state: RunState): void {
         "PORT, HOST",
         "where to listen when --port/--host are not given (set by Cloud Run, Heroku, Render, Fly)",
       ],
-      ["HTTP_PROXY, HTTPS_PROXY, NO_PROXY", "an outbound proxy for the calls to Kintone (or in lower case)"],
     ],
     examples: [
       "KINTONE_OPENAPI_API_KEYS=$(openssl rand -hex 24) kintone-openapi serve --spec kintone-openapi.json",
