@@ -309,7 +309,13 @@ export function isAutoCalculatedText(field: FieldProperty | SubtableFieldPropert
 /** Whether a field is a lookup key (SINGLE_LINE_TEXT or NUMBER with lookup settings). */
 export function lookupOf(
   field: FieldProperty | SubtableFieldProperty,
-): { relatedApp: { app: string }; relatedKeyField: string; fieldMappings: { field: string }[] } | undefined {
+):
+  | {
+      relatedApp: { app: string };
+      relatedKeyField: string;
+      fieldMappings: { field: string; relatedField: string }[];
+    }
+  | undefined {
   const lookup = (field as { lookup?: unknown }).lookup;
   return typeof lookup === "object" && lookup !== null ? (lookup as never) : undefined;
 }

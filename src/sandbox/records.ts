@@ -4,6 +4,7 @@ import {
   type FieldKindFacts,
   isAutoCalculatedText,
   isFieldKind,
+  lookupOf,
   lookupTargets,
 } from "../kintone/field-types.js";
 import type { FieldProperty, SubtableFieldProperty } from "../kintone/types.js";
@@ -46,13 +47,6 @@ function addError(errors: Errors, key: string, message: string): void {
 /** Minute-precision UTC date-time, as Kintone returns it. */
 export function kintoneDateTime(date: Date): string {
   return `${date.toISOString().slice(0, 16)}:00Z`;
-}
-
-function isLookup(field: FieldProperty | SubtableFieldProperty): field is KintoneFormFieldProperty.Lookup {
-  return (
-    typeof (field as { lookup?: unknown }).lookup === "object" &&
-    (field as { lookup?: unknown }).lookup !== null
-  );
 }
 
 /** Whether a write may set the field (admins may set CREATOR, MODIFIER, CREATED_TIME and UPDATED_TIME on add). */
@@ -379,9 +373,10 @@ function applyLookups(
   isNew: boolean,
 ): void {
   for (const field of fields) {
-    if (!isLookup(field) || !runs(field.code)) continue;
+    const lookup = lookupOf(field);
+    if (lookup === undefined || !runs(field.code)) continue;
     const key = values[field.code]?.value;
-    const mappings = field.lookup.fieldMappings ?? [];
+    const mappings = lookup.fieldMappings ?? [];
     if (isEmpty(key)) {
       // A new record with no lookup key copies nothing: its copy targets keep their defaults (so a required copy
       // target with a default can be created without the lookup). Emptying the key of a record empties its copies.
@@ -394,12 +389,12 @@ function applyLookups(
           };
       continue;
     }
-    const related = ctx.apps.get(String(field.lookup.relatedApp.app));
+    const related = ctx.apps.get(String(lookup.relatedApp.app));
     const source =
       related === undefined
         ? undefined
         : [...related.records.values()].find((record) => {
-            const keyField = field.lookup.relatedKeyField;
+            const keyField = lookup.relatedKeyField;
             const value =
               keyField === "$id" || keyField === "レコード番号" ? record.$id?.value : record[keyField]?.value;
             return String(value ?? "") === String(key);
@@ -408,7 +403,7 @@ function applyLookups(
       throw new KintoneApiError(
         400,
         "GAIA_LO04",
-        `The value "${String(key)}" of the lookup field (${field.code}) does not match any record of the related app ${field.lookup.relatedApp.app}.`,
+        `The value "${String(key)}" of the lookup field (${field.code}) does not match any record of the related app ${lookup.relatedApp.app}.`,
       );
     }
     for (const m of mappings) {

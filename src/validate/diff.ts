@@ -1,4 +1,4 @@
-import { X_APP_ID, X_FIELD_CODE } from "../generate/x-kintone.js";
+import { refName, X_APP_ID, X_FIELD_CODE } from "../generate/x-kintone.js";
 import { escapePointer, HTTP_METHODS, isObject, pointerOf } from "./context.js";
 import type { JsonObject } from "./types.js";
 
@@ -95,8 +95,8 @@ function usageOf(doc: JsonObject): Map<string, Usage> {
       if (Array.isArray(node)) pending.push(...node);
       else if (isObject(node)) {
         for (const [key, value] of Object.entries(node)) {
-          if (key === "$ref" && typeof value === "string" && value.startsWith("#/components/schemas/")) {
-            const name = value.slice("#/components/schemas/".length);
+          const name = key === "$ref" ? refName(node) : undefined;
+          if (name !== undefined) {
             const entry = usage.get(name.toLowerCase()) ?? { input: false, output: false };
             if (!entry[side]) {
               entry[side] = true;
