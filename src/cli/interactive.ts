@@ -7,7 +7,7 @@ import {
   resolveConnection,
 } from "../config/resolve-options.js";
 import { KintoneError, KintoneOpenapiError } from "../errors.js";
-import { OPERATIONS, type Operation } from "../generate/build-document.js";
+import { ALL_OPERATIONS, OPERATIONS, type OperationName } from "../generate/build-document.js";
 import type { Invented } from "../generate/generate.js";
 import { NAME_PATTERN } from "../generate/names.js";
 import type { ConnectionOptions, KintoneAuth } from "../kintone/connection.js";
@@ -166,11 +166,25 @@ export async function askApps(apps: readonly KintoneApp[]): Promise<string[]> {
   });
 }
 
-export async function askOperations(): Promise<Operation[]> {
+/** What each opt-in group adds, for the operations prompt. */
+const OPTIONAL_HINTS: Record<string, string> = {
+  files: "upload and download attached files",
+  status: "run process-management actions",
+  comments: "list and post record comments",
+  upsert: "create or update by a unique field",
+  bulk: "write up to 2,000 records at once, all or nothing",
+};
+
+export async function askOperations(): Promise<OperationName[]> {
   return checkbox({
     message: "Which operations?",
     required: true,
-    choices: OPERATIONS.map((op) => ({ value: op, name: op, checked: true })),
+    choices: ALL_OPERATIONS.map((op) => ({
+      value: op,
+      name: op,
+      checked: (OPERATIONS as readonly string[]).includes(op),
+      ...(OPTIONAL_HINTS[op] !== undefined ? { description: OPTIONAL_HINTS[op] } : {}),
+    })),
   });
 }
 

@@ -1,6 +1,6 @@
 import { applyEdits, type JSONPath, modify } from "jsonc-parser";
 import type { ConfigFile } from "../config/load-config.js";
-import type { Operation } from "../generate/build-document.js";
+import type { OperationName } from "../generate/build-document.js";
 import type { ConnectionOptions } from "../kintone/connection.js";
 import type { ChosenNames } from "./interactive.js";
 
@@ -8,7 +8,7 @@ import type { ChosenNames } from "./interactive.js";
 export type Answers = {
   connection?: ConnectionOptions;
   appIds?: string[];
-  operations?: Operation[];
+  operations?: OperationName[];
   proxyUrl?: string;
   output?: string;
   names?: ChosenNames;

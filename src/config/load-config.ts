@@ -2,7 +2,7 @@ import { readFile, stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { ErrorObject, ValidateFunction } from "ajv";
 import { ConfigError } from "../errors.js";
-import type { Operation } from "../generate/build-document.js";
+import type { OperationName } from "../generate/build-document.js";
 import { readTemplateJson } from "../templates.js";
 import { JsonSyntaxError, parseJsonText } from "../util/json-file.js";
 
@@ -21,7 +21,7 @@ export type ConfigFile = {
   apps?: Record<string, { name?: string; plural?: string; fields?: Record<string, string> }>;
   proxyUrl?: string;
   output?: string;
-  operations?: Operation[];
+  operations?: OperationName[];
   title?: string;
   version?: string;
   description?: string;

@@ -1,5 +1,5 @@
 import { UsageError } from "../errors.js";
-import { OPERATIONS, type Operation } from "../generate/build-document.js";
+import { ALL_OPERATIONS, type OperationName } from "../generate/build-document.js";
 import {
   type ConnectionOptions,
   DEFAULT_CONCURRENCY,
@@ -160,18 +160,18 @@ export function parseAppIds(values: readonly string[], origin: string): string[]
   return [...new Set(ids)];
 }
 
-/** Parses "list,get" into operations. */
-export function parseOperations(value: string | readonly string[], origin: string): Operation[] {
+/** Parses "list,get" into operations (in the order of ALL_OPERATIONS, so the spec does not depend on the order given). */
+export function parseOperations(value: string | readonly string[], origin: string): OperationName[] {
   const parts = (typeof value === "string" ? value.split(",") : value)
     .map((part) => part.trim())
     .filter(Boolean);
-  const unknown = parts.filter((part) => !(OPERATIONS as readonly string[]).includes(part));
+  const unknown = parts.filter((part) => !(ALL_OPERATIONS as readonly string[]).includes(part));
   if (unknown.length > 0 || parts.length === 0) {
     throw new UsageError(
-      `${origin} takes a comma-separated list of ${OPERATIONS.join(", ")}${unknown.length > 0 ? ` (not "${unknown.join(", ")}")` : ""}.`,
+      `${origin} takes a comma-separated list of ${ALL_OPERATIONS.join(", ")}${unknown.length > 0 ? ` (not "${unknown.join(", ")}")` : ""}.`,
     );
   }
-  return OPERATIONS.filter((op) => parts.includes(op));
+  return ALL_OPERATIONS.filter((op) => parts.includes(op));
 }
 
 /**

@@ -26,8 +26,10 @@ import {
   type NameRequest,
   singularAndPlural,
 } from "./names.js";
+import { OPTIONAL_BUILDERS } from "./operations/index.js";
 import {
   fieldExtensions,
+  type KintoneOperation,
   operationExtensions,
   refName,
   schemaNames,
@@ -35,8 +37,15 @@ import {
   X_APP_ID,
 } from "./x-kintone.js";
 
+/** The record operations: the default set of `--operations`. */
 export const OPERATIONS = ["list", "get", "create", "update", "delete"] as const;
 export type Operation = (typeof OPERATIONS)[number];
+/** The opt-in groups of `--operations` (design.md §4), each adding operations built in src/generate/operations/. */
+export const OPTIONAL_OPERATIONS = ["files", "status", "comments", "upsert", "bulk"] as const;
+export type OptionalOperation = (typeof OPTIONAL_OPERATIONS)[number];
+/** Every name `--operations` takes, in the order they are written back. */
+export const ALL_OPERATIONS = [...OPERATIONS, ...OPTIONAL_OPERATIONS] as const;
+export type OperationName = (typeof ALL_OPERATIONS)[number];
 
 /** Names the config file gives an app. */
 export type AppNaming = { name?: string; plural?: string; fields?: Record<string, string> };
@@ -47,7 +56,7 @@ export type PinnedNames = Map<string, { singular?: string; plural?: string; fiel
 export type BuildOptions = {
   /** The proxy's URL: the spec's single server. */
   proxyUrl: string;
-  operations: readonly Operation[];
+  operations: readonly OperationName[];
   title?: string;
   version?: string;
   description?: string;
@@ -113,6 +122,43 @@ type AppPlan = {
   plural: string;
   properties: PropertyModel[];
   rowSchemaNames: Map<string, string>;
+};
+
+/**
+ * What the builder of an opt-in operation group (src/generate/operations/) is given for one app: its names and
+ * properties, and the shared pieces every operation is made of, so that each group's module imports no values from
+ * this one.
+ */
+export type AppBuild = {
+  document: OpenAPIObject;
+  meta: AppMetadata;
+  appId: string;
+  singular: string;
+  plural: string;
+  properties: readonly PropertyModel[];
+  /** `Kintone app 12 "Customers"`, for descriptions. */
+  about: string;
+  /** The app's collection path (`/customers`) and item path (`/customers/{id}`). */
+  collection: string;
+  item: string;
+  wants: ReadonlySet<OperationName>;
+  /** Adds a component schema, refusing a name another schema has (ignoring case). */
+  put(name: string, schema: SchemaObject): void;
+  /** Adds an operation at `path`, with the app's tag and the x-kintone extensions. */
+  addOperation(
+    path: string,
+    method: "get" | "post" | "put" | "patch" | "delete",
+    kind: KintoneOperation,
+    operation: OperationObject,
+    extensions?: { updateKey?: string },
+  ): void;
+  /** The success response and the one `default` error response, describing `statuses`. */
+  responses(statuses: readonly ErrorStatus[], success: string, ok: ResponseObject): ResponsesObject;
+  jsonBody(schemaName: string, description: string): OperationObject["requestBody"];
+  ref(name: string): ReferenceObject;
+  idParameter(): ParameterObject;
+  revisionParameter(): ParameterObject;
+  describe(text: string): string;
 };
 
 /** Picks resource names for every app, unique ignoring case, honouring the config and the previous spec. */
@@ -282,7 +328,7 @@ const ERROR_TEXT = {
   "503": "the proxy or Kintone is busy or in maintenance: retry after error.retryAfterSeconds",
   "504": "Kintone did not answer in time",
 } as const;
-type ErrorStatus = keyof typeof ERROR_TEXT;
+export type ErrorStatus = keyof typeof ERROR_TEXT;
 
 /** The statuses each operation can answer besides its success (src/proxy: handlers, body reader, Kintone errors). */
 const ERROR_STATUSES: Record<Operation, readonly ErrorStatus[]> = {
@@ -298,8 +344,13 @@ const ERROR_STATUSES: Record<Operation, readonly ErrorStatus[]> = {
  * single output named `default`, so a Flow reads any error at default.error.message and tells them apart by the
  * action's responseCode output; explicit error codes would each be one more output of the same shape (docs/salesforce.md).
  */
-function responses(kind: Operation, success: string, ok: ResponseObject): ResponsesObject {
-  const statuses = ERROR_STATUSES[kind].map((code) => `${code} ${ERROR_TEXT[code]}`).join("; ");
+function responses(
+  kind: Operation | readonly ErrorStatus[],
+  success: string,
+  ok: ResponseObject,
+): ResponsesObject {
+  const codes = typeof kind === "string" ? ERROR_STATUSES[kind] : kind;
+  const statuses = codes.map((code) => `${code} ${ERROR_TEXT[code]}`).join("; ");
   return {
     [success]: ok,
     default: {
@@ -728,6 +779,42 @@ function addApp(document: OpenAPIObject, plan: AppPlan, options: BuildOptions, t
   }
   if (Object.keys(collectionItem).length > 0) document.paths[collection] = collectionItem;
   if (Object.keys(itemItem).length > 0) document.paths[item] = itemItem;
+  const build: AppBuild = {
+    document,
+    meta,
+    appId,
+    singular,
+    plural,
+    properties,
+    about,
+    collection,
+    item,
+    wants,
+    put,
+    addOperation(path, method, kind, operation, extensions) {
+      const pathItem: PathItemObject = document.paths[path] ?? {};
+      if (pathItem[method] !== undefined)
+        throw new Error(`two operations at ${method.toUpperCase()} ${path}`);
+      pathItem[method] = {
+        ...operation,
+        tags: [tag],
+        ...operationExtensions({
+          appId,
+          operation: kind,
+          ...(meta.guestSpaceId !== undefined ? { guestSpaceId: meta.guestSpaceId } : {}),
+          ...(extensions?.updateKey !== undefined ? { updateKey: extensions.updateKey } : {}),
+        }),
+      };
+      document.paths[path] = pathItem;
+    },
+    responses,
+    jsonBody,
+    ref,
+    idParameter: () => idParameter(singular),
+    revisionParameter,
+    describe: fitDescription,
+  };
+  for (const group of OPTIONAL_OPERATIONS) if (wants.has(group)) OPTIONAL_BUILDERS[group]?.(build);
   document.tags = [...(document.tags ?? []), { name: tag, description: `Records of ${about}.` }];
 }
 

@@ -13,6 +13,27 @@ export const X_GUEST_SPACE_ID = "x-kintone-guest-space-id";
 export const X_OPERATION = "x-kintone-operation";
 export const X_FIELD_CODE = "x-kintone-field-code";
 export const X_FIELD_TYPE = "x-kintone-field-type";
+/** On an upsert operation: the code of the unique field (or `$id`) it matches records by. */
+export const X_UPDATE_KEY = "x-kintone-update-key";
+
+/** The values of `x-kintone-operation`: the five record operations, then the opt-in ones (design.md §4). */
+export const KINTONE_OPERATIONS = [
+  "list",
+  "get",
+  "create",
+  "update",
+  "delete",
+  "upload-file",
+  "download-file",
+  "run-action",
+  "list-comments",
+  "add-comment",
+  "upsert",
+  "bulk-create",
+  "bulk-update",
+  "bulk-delete",
+] as const;
+export type KintoneOperation = (typeof KINTONE_OPERATIONS)[number];
 
 /** JSON pointer prefix of component schemas. */
 export const SCHEMA_REF = "#/components/schemas/";
@@ -83,7 +104,7 @@ export function kindOfProperty(type: string, schema: Json): FieldKind {
   return "CALC_TEXT";
 }
 
-export type OperationRef = { appId: string; operation: string; guestSpaceId?: string };
+export type OperationRef = { appId: string; operation: string; guestSpaceId?: string; updateKey?: string };
 
 /** The extensions on an operation: which app it acts on, and how. */
 export function operationExtensions(ref: OperationRef): Json {
@@ -91,6 +112,7 @@ export function operationExtensions(ref: OperationRef): Json {
     [X_APP_ID]: ref.appId,
     ...(ref.guestSpaceId !== undefined ? { [X_GUEST_SPACE_ID]: ref.guestSpaceId } : {}),
     [X_OPERATION]: ref.operation,
+    ...(ref.updateKey !== undefined ? { [X_UPDATE_KEY]: ref.updateKey } : {}),
   };
 }
 
@@ -111,6 +133,12 @@ export function readOperationExtensions(operation: Json): OperationRef | undefin
     if (typeof guest !== "string" || !ID.test(guest))
       throw new Error(`${X_GUEST_SPACE_ID} must be a space id (digits only)`);
     ref.guestSpaceId = guest;
+  }
+  const updateKey = operation[X_UPDATE_KEY];
+  if (updateKey !== undefined) {
+    if (typeof updateKey !== "string" || updateKey === "")
+      throw new Error(`${X_UPDATE_KEY} must be a field code`);
+    ref.updateKey = updateKey;
   }
   return ref;
 }

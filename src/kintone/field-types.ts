@@ -307,9 +307,7 @@ export function isAutoCalculatedText(field: FieldProperty | SubtableFieldPropert
 }
 
 /** Whether a field is a lookup key (SINGLE_LINE_TEXT or NUMBER with lookup settings). */
-export function lookupOf(
-  field: FieldProperty | SubtableFieldProperty,
-):
+export function lookupOf(field: FieldProperty | SubtableFieldProperty):
   | {
       relatedApp: { app: string };
       relatedKeyField: string;

@@ -3,6 +3,7 @@ import type { IncomingMessage } from "node:http";
 import { isIP } from "node:net";
 import type { HttpBindings } from "@hono/node-server";
 import { type Context, Hono } from "hono";
+import { UsageError } from "../errors.js";
 import type { Operation } from "../generate/build-document.js";
 import { checkQueryOptions } from "../odata/query-options.js";
 import { readJsonBody } from "./body.js";
@@ -14,6 +15,7 @@ import { docsFile } from "./handlers/docs.js";
 import { getRecord } from "./handlers/get.js";
 import { listRecords, optionError } from "./handlers/list.js";
 import { createReadiness } from "./handlers/ops.js";
+import { OPTIONAL_HANDLERS } from "./handlers/optional.js";
 import { updateRecord } from "./handlers/update.js";
 import { CallContext, type ProxyDeps } from "./kintone-calls.js";
 import { Hangup } from "./kintone-client.js";
@@ -123,7 +125,7 @@ const QUERY_OPTIONS: Record<Operation, readonly string[]> = {
 };
 
 /** `/customers/{id}` → `/customers/:id` (Hono's path syntax). */
-const honoPath = (path: string) => path.replace(/\{id\}/g, ":id");
+const honoPath = (path: string) => path.replace(/\{([A-Za-z][A-Za-z0-9]*)\}/g, ":$1");
 
 /**
  * The proxy's HTTP layer (design.md §5): one error boundary, the loopback guard of --no-auth, security headers and
@@ -299,6 +301,39 @@ export function createProxyApp(
           });
           break;
       }
+    }
+  }
+  for (const resource of model.resources) {
+    for (const operation of resource.optional) {
+      const handler = OPTIONAL_HANDLERS[operation.operation];
+      if (handler === undefined) {
+        throw new UsageError(
+          `the spec's operation ${operation.operationId} is a ${operation.operation} operation, which this version of the proxy cannot serve: upgrade kintone-openapi, or regenerate the spec without it.`,
+        );
+      }
+      const full = honoPath(`${model.basePath}${operation.path}`);
+      allowed.set(full, (allowed.get(full) ?? new Set()).add(operation.method));
+      app.on(operation.method, full, async (c) => {
+        infoOf(c).operation = operation.operationId;
+        try {
+          checkQueryOptions(
+            new URLSearchParams(c.req.url.split("?")[1] ?? ""),
+            handler.queryOptions,
+            handler.parameters,
+          );
+        } catch (error) {
+          optionError(error);
+        }
+        return handler.handle({
+          ctx: context(c),
+          resource,
+          operation,
+          params: c.req.param() as Record<string, string>,
+          url: callerUrl(c),
+          body: (limit) => readJsonBody(c.env.incoming, limit ?? options.maxBodyBytes),
+          reply,
+        });
+      });
     }
   }
   for (const [path, methods] of allowed) {

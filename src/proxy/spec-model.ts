@@ -1,6 +1,8 @@
 import { UsageError } from "../errors.js";
 import { CLEAR_FIELDS, OPERATIONS, type Operation } from "../generate/build-document.js";
 import {
+  KINTONE_OPERATIONS,
+  type KintoneOperation,
   kindOfProperty,
   readFieldExtensions,
   readOperationExtensions,
@@ -11,12 +13,26 @@ import type { PropertyInfo, PropertyMap } from "../odata/translate-filter.js";
 
 type Json = Record<string, unknown>;
 
+/** An opt-in operation (files, status, comments, upsert, bulk) as the spec describes it, for its handler. */
+export type OptionalOperationRef = {
+  operation: Exclude<KintoneOperation, Operation>;
+  method: string;
+  path: string;
+  operationId: string;
+  /** The operation object as written in the spec (its parameters, request body and extensions). */
+  object: Json;
+  /** x-kintone-update-key of an upsert operation. */
+  updateKey?: string;
+};
+
 /** One app as the spec describes it: where its operations live and what its properties are. */
 export type Resource = {
   appId: string;
   guestSpaceId?: string;
   /** Operation → path relative to the server's base path, and the method. */
   operations: Map<Operation, { method: string; path: string; operationId: string }>;
+  /** The opt-in operations of the app, in spec order. */
+  optional: OptionalOperationRef[];
   /** Properties of the record schema. */
   properties: PropertyMap;
   /** Properties that may be written on create / update (with their table rows' writable columns). */
@@ -137,14 +153,32 @@ export function readSpecModel(doc: unknown, source: string): SpecModel {
       } catch (error) {
         throw new UsageError(`${source}: ${(error as Error).message} in ${path}: regenerate the spec.`);
       }
-      if (ref === undefined || !(OPERATIONS as readonly string[]).includes(ref.operation)) continue;
+      if (ref === undefined || !(KINTONE_OPERATIONS as readonly string[]).includes(ref.operation)) continue;
       const { appId, operation: kind } = ref;
       let resource = byApp.get(appId);
       if (resource === undefined) {
-        resource = { appId, operations: new Map(), properties: new Map(), required: new Set(), singular: "" };
+        resource = {
+          appId,
+          operations: new Map(),
+          optional: [],
+          properties: new Map(),
+          required: new Set(),
+          singular: "",
+        };
         byApp.set(appId, resource);
       }
       if (ref.guestSpaceId !== undefined) resource.guestSpaceId = ref.guestSpaceId;
+      if (!(OPERATIONS as readonly string[]).includes(kind)) {
+        resource.optional.push({
+          operation: kind as OptionalOperationRef["operation"],
+          method: method.toUpperCase(),
+          path,
+          operationId: String(operation.operationId ?? kind),
+          object: operation,
+          ...(ref.updateKey !== undefined ? { updateKey: ref.updateKey } : {}),
+        });
+        continue;
+      }
       resource.operations.set(kind as Operation, {
         method: method.toUpperCase(),
         path,

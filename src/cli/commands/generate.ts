@@ -15,6 +15,7 @@ import {
   type AppNaming,
   type BuildOptions,
   OPERATIONS,
+  OPTIONAL_OPERATIONS,
   type PinnedNames,
 } from "../../generate/build-document.js";
 import {
@@ -552,7 +553,10 @@ export function registerGenerate(program: Command, state: RunState): void {
           `URL of the kintone-openapi proxy, the spec's server (default: ${DEFAULT_PROXY_URL})`,
         )
         .option("-o, --output <file>", `spec file to write (default: ${DEFAULT_OUTPUT})`)
-        .option("--operations <list>", `operations per app (default: ${OPERATIONS.join(",")})`)
+        .option(
+          "--operations <list>",
+          `operations per app (default: ${OPERATIONS.join(",")}; opt in to ${OPTIONAL_OPERATIONS.join(",")})`,
+        )
         .option("--title <title>", "info.title of the spec")
         .option("--check", "write nothing; exit 1 when the file on disk differs from what would be generated")
         .option(
