@@ -9,6 +9,7 @@ import {
   NAME_PATTERN,
   singularAndPlural,
 } from "../../src/generate/names.js";
+import { transliterate } from "../../src/generate/transliterate.js";
 import type { AppMetadata, FieldProperty } from "../../src/kintone/types.js";
 
 describe("derivePropertyName", () => {
@@ -194,5 +195,26 @@ describe("resource names", () => {
   it("inflects only the last word", () => {
     expect(singularAndPlural("OrderLines")).toEqual({ singular: "OrderLine", plural: "OrderLines" });
     expect(singularAndPlural("Company2")).toEqual({ singular: "Company2", plural: "Companies2" });
+  });
+});
+
+describe("transliterate", () => {
+  // ASCII text takes a fast path (most field codes are ASCII). A full-width space, which NFKC turns into a plain
+  // one, sends the same text through the general path: both must give the same words.
+  it("gives ASCII text the same words on its fast path as on the general path", () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: fc.constantFrom(..."aZ9_ -x.Ab0Cd/é".split("")), maxLength: 24 }),
+        (raw) => {
+          const text = raw.replace(/é/g, "E");
+          expect(transliterate(text)).toEqual(transliterate(`${text}\u3000`));
+        },
+      ),
+      { numRuns: 500 },
+    );
+    expect(transliterate("customerID2Name_x")).toEqual({
+      words: ["customer", "id2", "name", "x"],
+      complete: true,
+    });
   });
 });

@@ -25,7 +25,7 @@ import {
   checkSpec,
   readMetadata,
 } from "../../generate/generate.js";
-import { type PinnedFile, readPinnedFileOffThread } from "../../generate/pinned-worker.js";
+import { readPinnedNames } from "../../generate/pinned.js";
 import { schemaAppId } from "../../generate/x-kintone.js";
 import { SnapshotMetadataSource } from "../../kintone/snapshot-source.js";
 import type { AppMetadata, MetadataSource } from "../../kintone/types.js";
@@ -85,8 +85,6 @@ type Plan = {
   previousText: string | undefined;
   /** Warnings about the run itself (beside the metadata's). */
   runWarnings: string[];
-  /** The names of the previous spec, being read (undefined when there is none to read). */
-  pinned: Promise<PinnedNames | undefined> | undefined;
 };
 
 type BuildLevels = ReturnType<typeof ruleLevels>;
@@ -157,25 +155,11 @@ async function readText(path: string): Promise<string | undefined> {
 }
 
 /** The names a spec gave, kept on regeneration; a file that is not JSON is said and ignored. */
-async function pinnedFrom(
-  reading: Promise<PinnedFile>,
-  path: string,
-  output: Output,
-  required: boolean,
-): Promise<PinnedNames | undefined> {
-  const file = await reading;
-  if (file.state === "missing") {
-    if (required)
-      throw new UsageError(
-        `--previous ${path} cannot be read: give the spec committed in the repository, whose property names must be kept.`,
-      );
-    return undefined;
-  }
-  if (file.state === "invalid") {
+function pinnedFrom(text: string, path: string, output: Output): PinnedNames | undefined {
+  const pinned = readPinnedNames(text);
+  if (pinned === undefined)
     output.warn(`${path} is not valid JSON, so names from it cannot be kept; they are derived afresh.`);
-    return undefined;
-  }
-  return file.pinned;
+  return pinned;
 }
 
 // Step 1: resolve the options (flag > env > config > default), asking for what is missing on a terminal.
@@ -300,18 +284,22 @@ async function resolvePlan(context: CommandContext, flags: GenerateFlags): Promi
   const outputPath = resolve(cwd, shown);
 
   // Names are kept from --previous when given (CI writes a fresh copy beside the committed spec), else from the
-  // file being replaced; they are read while the metadata is (see pinned-worker.ts). --check also compares with the
-  // replaced file's text.
+  // file being replaced (parsing a 10 MB spec takes about 120 ms, so only one of them is read). --check also
+  // compares with the replaced file's text.
   const previousText = flags.check ? await readText(outputPath) : undefined;
-  let pinned: Promise<PinnedNames | undefined> | undefined;
+  let pinned: PinnedNames | undefined;
   if (flags.previous !== undefined) {
     const path = resolve(cwd, flags.previous);
-    pinned = pinnedFrom(readPinnedFileOffThread(path), flags.previous, output, true);
+    const text = await readText(path);
+    if (text === undefined)
+      throw new UsageError(
+        `--previous ${flags.previous} cannot be read: give the spec committed in the repository, whose property names must be kept.`,
+      );
+    pinned = pinnedFrom(text, flags.previous, output);
   } else if (!flags.stdout) {
-    pinned = pinnedFrom(readPinnedFileOffThread(outputPath), outputPath, output, false);
+    const text = previousText ?? (await readText(outputPath));
+    if (text !== undefined) pinned = pinnedFrom(text, shown, output);
   }
-  // Settled here too, so that a failure the run never awaits (a usage error first) is not reported as unhandled.
-  pinned?.catch(() => undefined);
   const title = flags.title ?? config.title;
   return {
     output,
@@ -329,8 +317,8 @@ async function resolvePlan(context: CommandContext, flags: GenerateFlags): Promi
       ...(config.version !== undefined ? { version: config.version } : {}),
       ...(config.description !== undefined ? { description: config.description } : {}),
       ...(config.apps !== undefined ? { apps: config.apps } : {}),
+      ...(pinned !== undefined ? { pinned } : {}),
     },
-    pinned,
     levels,
     shown,
     outputPath,
@@ -512,8 +500,6 @@ function appsText(built: BuiltSpec): string {
 export async function handleGenerate(context: CommandContext, flags: GenerateFlags): Promise<ExitCode> {
   const plan = await resolvePlan(context, flags);
   const apps = await readApps(plan);
-  const pinned = await plan.pinned;
-  if (pinned !== undefined) plan.build = { ...plan.build, pinned };
   const built = await build(plan, apps);
   const checked = checkSpec(built.document, plan.levels);
   const warnings = allWarnings(plan, built, checked);
