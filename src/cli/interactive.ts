@@ -1,4 +1,4 @@
-import { checkbox, confirm, input, password, select } from "@inquirer/prompts";
+import { confirm, input, password, select } from "@inquirer/prompts";
 import { type ConfigFile, DEFAULT_CONFIG_FILE } from "../config/load-config.js";
 import {
   type ConnectionFlags,
@@ -175,17 +175,19 @@ const OPTIONAL_HINTS: Record<string, string> = {
   bulk: "write up to 2,000 records at once, all or nothing",
 };
 
+/** The operations, picked like the apps (Tab selects), the five record operations selected at the start. */
 export async function askOperations(): Promise<OperationName[]> {
-  return checkbox({
+  const picked = await searchCheckbox<OperationName>({
     message: "Which operations?",
-    required: true,
     choices: ALL_OPERATIONS.map((op) => ({
       value: op,
       name: op,
-      checked: (OPERATIONS as readonly string[]).includes(op),
       ...(OPTIONAL_HINTS[op] !== undefined ? { description: OPTIONAL_HINTS[op] } : {}),
     })),
+    selected: OPERATIONS,
   });
+  // In the order of ALL_OPERATIONS, whatever the order of picking (the config file and the spec stay stable).
+  return ALL_OPERATIONS.filter((op) => picked.includes(op));
 }
 
 /** The proxy's URL; `check` throws the sentence saying what is wrong with one. */

@@ -142,8 +142,8 @@ export function parseNumberOption(
   return value;
 }
 
-/** Parses "12,13" and repeated flags into app ids, refusing anything that is not a positive integer. */
-export function parseAppIds(values: readonly string[], origin: string): string[] {
+/** Parses "12,13" and repeated flags into app (or space) ids, refusing anything that is not a positive integer. */
+export function parseAppIds(values: readonly string[], origin: string, what = "app ids"): string[] {
   const ids: string[] = [];
   for (const value of values) {
     for (const part of value.split(",")) {
@@ -151,7 +151,7 @@ export function parseAppIds(values: readonly string[], origin: string): string[]
       if (id === "") continue;
       if (!/^[1-9][0-9]{0,17}$/.test(id)) {
         throw new UsageError(
-          `${origin} takes app ids (positive whole numbers, comma-separated); "${id}" is not one.`,
+          `${origin} takes ${what} (positive whole numbers, comma-separated); "${id}" is not one.`,
         );
       }
       ids.push(id);

@@ -49,3 +49,31 @@ describe("generate --check --json", () => {
     }
   });
 });
+
+// Found by the outside attack on issue #13: flags asking for two different outputs were resolved silently (one of
+// them ignored).
+describe("flags that ask for two different outputs are refused", () => {
+  it.each([
+    [["generate", "--demo", "--stdout", "--json"], /--stdout and --json cannot be used together/],
+    [["generate", "--demo", "--stdout", "--check"], /--stdout and --check cannot be used together/],
+    [
+      ["validate", "spec.json", "--format", "stylish", "--json"],
+      /--json and --format stylish ask for different/,
+    ],
+    [
+      ["diff", "a.json", "b.json", "--format", "stylish", "--json"],
+      /--json and --format stylish ask for different/,
+    ],
+    [["sandbox", "--guest-space", "x"], /--guest-space takes space ids \(positive whole numbers/],
+  ])("%j → exit 2 with one sentence", async (args, message) => {
+    const { dir, cleanup } = await tempDir();
+    try {
+      const result = await runCli(args, { cwd: dir });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(message);
+      expect(result.stdout).toBe("");
+    } finally {
+      await cleanup();
+    }
+  });
+});

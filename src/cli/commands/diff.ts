@@ -26,7 +26,7 @@ export async function handleDiff(
   newPath: string,
   flags: { format?: string },
 ): Promise<0 | 1> {
-  const format = json ? "json" : checkFormat(flags.format);
+  const format = checkFormat(flags.format, json);
   const [before, after] = [await load(oldPath), await load(newPath)];
   const changes = diffDocuments(before.doc, after.doc);
   if (format === "json") {

@@ -174,6 +174,16 @@ async function resolvePlan(context: CommandContext, flags: GenerateFlags): Promi
     output.info(output.color.dim(`Using ${relative(cwd, loaded.path) || loaded.path}`));
   if (flags.demo && flags.from !== undefined)
     throw new UsageError("--demo and --from cannot be used together: choose one source.");
+  // Each of these prints something else on stdout: the spec, the verdict of --check, a summary.
+  const printing = [
+    flags.stdout ? "--stdout" : undefined,
+    flags.check ? "--check" : undefined,
+    context.json && !flags.check ? "--json" : undefined,
+  ].filter((flag) => flag !== undefined);
+  if (printing.length > 1)
+    throw new UsageError(
+      `${printing.join(" and ")} cannot be used together: --stdout prints the spec, --check compares it with the file (add --json for its verdict as JSON), --json prints a summary of what was written.`,
+    );
   const interactive = isInteractive(flags, env) && !flags.stdout && !flags.check && !context.json;
   // The prompt library is loaded only when there is someone to prompt.
   const ask = interactive ? await import("../interactive.js") : undefined;

@@ -54,7 +54,8 @@ export async function handleSandbox({ output, cwd }: CommandContext, flags: Sand
       username: flags.username ?? "sandbox",
       password: flags.password ?? "sandbox",
       apiTokens: tokens.map((token) => ({ token, appId: "*" })),
-      guestSpaces: flags.guestSpace !== undefined ? parseAppIds(flags.guestSpace, "--guest-space") : [],
+      guestSpaces:
+        flags.guestSpace !== undefined ? parseAppIds(flags.guestSpace, "--guest-space", "space ids") : [],
       ...(faults !== undefined ? { faults, slowMs } : {}),
     });
   } catch (error) {

@@ -15,8 +15,13 @@ export type LocatedProblem = Problem & { line?: number; column?: number };
 
 export const FORMATS = ["stylish", "json"] as const;
 
-export function checkFormat(format: string | undefined): "stylish" | "json" {
-  const value = format ?? "stylish";
+/** The report format from --format and --json (the same as --format json), refusing the two when they disagree. */
+export function checkFormat(format: string | undefined, json = false): "stylish" | "json" {
+  if (json && format !== undefined && format !== "json")
+    throw new UsageError(
+      `--json and --format ${format} ask for different reports: give one of them (--json is --format json).`,
+    );
+  const value = format ?? (json ? "json" : "stylish");
   if (!(FORMATS as readonly string[]).includes(value))
     throw new UsageError(`--format takes stylish or json (got "${value}").`);
   return value as "stylish" | "json";
@@ -91,7 +96,7 @@ export async function handleValidate(
 ): Promise<ExitCode> {
   // Problems are printed in file order; the JSON report keeps rule order.
   const { output } = context;
-  const format = context.json ? "json" : checkFormat(flags.format);
+  const format = checkFormat(flags.format, context.json);
   if (flags.listRules) {
     if (format === "json") {
       output.out(
