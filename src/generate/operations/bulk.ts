@@ -169,7 +169,7 @@ export function buildBulk(build: AppBuild): void {
         maxItems: BULK_MAX_RECORDS,
         description:
           "Optional: the expected revision of each record, in the order of ids (as many as ids). When a record changed since, nothing is deleted (409).",
-        items: idSchema("Expected revision."),
+        items: idSchema("Expected revision (null: any).", true),
       },
     },
   });
