@@ -1,7 +1,9 @@
 import { request } from "node:http";
+import { join } from "node:path";
 import { KintoneAllRecordsError, KintoneRestAPIClient, KintoneRestAPIError } from "@kintone/rest-api-client";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { createSandbox, type Sandbox } from "../../src/sandbox/server.js";
+import { FIXTURES } from "../helpers/cli.js";
 
 const NOW = new Date("2026-05-01T09:15:42Z");
 let sandbox: Sandbox;
@@ -250,6 +252,57 @@ describe("records through @kintone/rest-api-client", () => {
       client.record.updateRecord({ app: 1, updateKey: { field: "Phone", value: "x" }, record: {} }),
     );
     expect(notUnique.code).toBe("CB_VA01");
+  });
+
+  it("upserts as Kintone's update-records page says: by id, add permission, id or updateKey, text and number keys only", async () => {
+    // An id no record has: added, with a new id (not the one sent).
+    const byId = await client.record.updateRecords({
+      app: 1,
+      upsert: true,
+      records: [
+        { id: 99_999, record: { Company_name: { value: "Upserted By Id" } } },
+        { id: 1, record: { Employees: { value: 1 } } },
+      ],
+    });
+    expect(byId.records.map((r) => ("operation" in r ? r.operation : undefined))).toEqual([
+      "INSERT",
+      "UPDATE",
+    ]);
+    expect(byId.records[0]?.id).not.toBe("99999");
+    const both = await failure(
+      client.record.updateRecords({
+        app: 1,
+        upsert: true,
+        records: [{ id: 1, updateKey: { field: "Company_name", value: "x" }, record: {} } as never],
+      }),
+    );
+    expect(both.code).toBe("CB_VA01");
+    // Upsert mode may add records, so an API token that may only edit is refused.
+    await sandbox.close();
+    sandbox = await createSandbox({
+      apiTokens: [{ token: "edit-only", appId: "1", permissions: ["view", "edit"] }],
+    });
+    const editor = new KintoneRestAPIClient({ baseUrl: sandbox.url, auth: { apiToken: "edit-only" } });
+    await editor.record.updateRecords({ app: 1, records: [{ id: 1, record: {} }] });
+    const refused = await failure(
+      editor.record.updateRecords({ app: 1, upsert: true, records: [{ id: 1, record: {} }] }),
+    );
+    expect(refused.code).toBe("GAIA_NO01");
+    // A unique DATE field prohibits duplicates but is not a key Kintone takes (only text and number are).
+    await sandbox.close();
+    sandbox = await createSandbox({ data: join(FIXTURES, "docs-sample") });
+    const docs = new KintoneRestAPIClient({
+      baseUrl: sandbox.url,
+      auth: { username: "sandbox", password: "sandbox" },
+    });
+    const dateKey = await failure(
+      docs.record.updateRecords({
+        app: 1,
+        upsert: true,
+        records: [{ updateKey: { field: "日付_0", value: "2024-01-01" }, record: {} }],
+      }),
+    );
+    expect(Object.keys(dateKey.errors ?? {})).toEqual(["records[0].updateKey.field"]);
   });
 
   it("adds, updates and deletes in bulk, all or nothing, with the 100-record limit", async () => {

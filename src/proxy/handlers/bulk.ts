@@ -71,7 +71,10 @@ function atIndex(error: unknown, list: string, index: number): unknown {
   });
 }
 
-/** One call of the bulkRequest: where its entries start in the caller's list, how many, and their ids if known. */
+/**
+ * One call of the bulkRequest: where its entries start in the caller's list, how many, and what Kintone may name
+ * each by in an error (its id, or its key's value).
+ */
 type Chunk = { start: number; size: number; ids?: readonly string[] };
 
 /**
@@ -92,10 +95,12 @@ function refused(error: unknown, resource: Resource, chunks: readonly Chunk[], l
     }
   }
   if (local === undefined && chunk.ids !== undefined) {
-    const id = /\(id: (\d+)\)/i.exec(error.kintoneMessage)?.[1];
+    // "The specified record (ID: 12) is not found.": the id (or the key's value) it names.
+    const id = /\(id: ([^)]*)\)/i.exec(error.kintoneMessage)?.[1];
     const at = id !== undefined ? chunk.ids.indexOf(id) : -1;
     if (at >= 0) local = at;
   }
+  if (local === undefined && chunk.size === 1) local = 0;
   const index = local !== undefined && local < chunk.size ? chunk.start + local : undefined;
   const target =
     index !== undefined
@@ -175,7 +180,7 @@ async function bulkCreate({ ctx, resource, body, reply }: OptionalRequest) {
 const ITEM_KEYS = Object.values(BULK_ITEM) as string[];
 
 /** One entry of a bulk update as Kintone takes it: `id` or `updateKey`, the record, the revision. */
-function updateItem(item: unknown, resource: Resource): { entry: Json; id?: string } {
+function updateItem(item: unknown, resource: Resource): { entry: Json; id: string } {
   if (!isObject(item)) throw new ProxyError(400, "ValidationFailed", "It must be an object.");
   const unknown = Object.keys(item).find((key) => !ITEM_KEYS.includes(key));
   if (unknown !== undefined)
@@ -239,7 +244,7 @@ function updateItem(item: unknown, resource: Resource): { entry: Json; id?: stri
   }
   if (revision !== undefined && revision !== null)
     entry.revision = positive(revision, BULK_ITEM.revision, "a revision");
-  return { entry, ...(recordIdText !== undefined ? { id: recordIdText } : {}) };
+  return { entry, id: recordIdText ?? String((entry.updateKey as { value: string }).value) };
 }
 
 /** A problem inside an entry's record: its targets prefixed with `record.`. */
@@ -276,7 +281,7 @@ async function bulkUpdate({ ctx, resource, body, reply }: OptionalRequest) {
     parts.map((part) => ({
       start: part.start,
       size: part.items.length,
-      ids: part.items.map((item) => item.id ?? ""),
+      ids: part.items.map((item) => item.id),
     })),
     "records",
   );
