@@ -108,6 +108,21 @@ describe("a bulk write or upsert whose answer is lost", () => {
   });
 });
 
+describe("a bulk write applied by Kintone whose answer is then lost", () => {
+  it("is WriteOutcomeUnknown, and the records are there exactly once (never written twice)", async () => {
+    const before = await count();
+    h.sandbox.setFaults({ lost: 1 });
+    const answer = await h.call("POST", "/customers/bulk/create", {
+      body: { records: customers(250, 11_000) },
+    });
+    h.sandbox.setFaults({});
+    expect([answer.status, answer.body.error.code]).toEqual([502, "WriteOutcomeUnknown"]);
+    const last = await client.record.getRecords({ app: 1, query: 'Company_name = "Bulk Co 11249"' });
+    expect(last.records).toHaveLength(1);
+    expect(await count()).toBe(before + 250);
+  });
+});
+
 describe("upsert", () => {
   it("creates, then updates by the unique field, as the official client sees it", async () => {
     const first = await h.call("POST", "/customers/upsert/by-company-name", {
