@@ -219,3 +219,36 @@ describe("hostile bulk bodies", () => {
     ]);
   });
 });
+
+describe("a spec with only the upsert and bulk operations", () => {
+  it("is served: its inputs give the properties, the required ones and what clearFields may name", async () => {
+    const only = await startHarness(SAMPLE_APPS_DIR, { operations: ["upsert", "bulk"] });
+    try {
+      expect(Object.keys(only.spec.paths).every((path) => /\/(upsert|bulk)\//.test(path))).toBe(true);
+      const created = await only.call("POST", "/customers/bulk/create", {
+        body: { records: customers(2, 13_000) },
+      });
+      expect(created.status, JSON.stringify(created.body)).toBe(200);
+      const missing = await only.call("POST", "/customers/bulk/create", {
+        body: { records: [{ rank: "A" }] },
+      });
+      expect([missing.status, missing.body.error.details[0].target]).toEqual([400, "records[0].companyName"]);
+      const cleared = await only.call("POST", "/customers/bulk/update", {
+        body: { records: [{ id: created.body.records[0].id, record: { clearFields: ["employees"] } }] },
+      });
+      expect(cleared.status, JSON.stringify(cleared.body)).toBe(200);
+      const upserted = await only.call("POST", "/customers/upsert/by-company-name", {
+        body: { companyName: "Bulk Co 13001", employees: 9, clearFields: ["notes"] },
+      });
+      expect(upserted.body).toEqual({ id: created.body.records[1].id, revision: 2, created: false });
+      const direct = new KintoneRestAPIClient({
+        baseUrl: only.sandbox.url,
+        auth: { username: "sandbox", password: "sandbox" },
+      });
+      const { record } = await direct.record.getRecord({ app: 1, id: created.body.records[0].id });
+      expect(record.Employees?.value).toBe("");
+    } finally {
+      await only.close();
+    }
+  });
+});
