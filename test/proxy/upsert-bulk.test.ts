@@ -199,6 +199,19 @@ describe("hostile bulk bodies", () => {
     expect(bad.body.error.target).toBe("records[120]");
   });
 
+  it("names the record whose revision is stale in a bulk delete (Kintone's conflict does not)", async () => {
+    const made = await h.call("POST", "/customers/bulk/create", { body: { records: customers(130, 8000) } });
+    const ids = made.body.records.map((r: { id: number }) => r.id);
+    const revisions = ids.map((_: number, i: number) => (i === 117 ? 3 : i % 2 === 0 ? 1 : null));
+    const stale = await h.call("POST", "/customers/bulk/delete", { body: { ids, revisions } });
+    expect([stale.status, stale.body.error.target]).toEqual([409, "ids[117]"]);
+    expect(stale.body.error.message).toMatch(
+      /^Nothing was written: Kintone refused ids\[117\] \(counting from 0\)\. /,
+    );
+    const gone = await h.call("POST", "/customers/bulk/delete", { body: { ids } });
+    expect(gone.status).toBe(204);
+  });
+
   it("updates by key and by id in one call, the answer in input order", async () => {
     const made = await h.call("POST", "/customers/bulk/create", { body: { records: customers(3, 7000) } });
     const [a, b, c] = made.body.records as Array<{ id: number }>;

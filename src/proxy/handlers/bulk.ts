@@ -72,10 +72,40 @@ function atIndex(error: unknown, list: string, index: number): unknown {
 }
 
 /**
- * One call of the bulkRequest: where its entries start in the caller's list, how many, and what Kintone may name
- * each by in an error (its id, or its key's value).
+ * One call of the bulkRequest: where its entries start in the caller's list, how many, what Kintone may name each by
+ * in an error (its id, or its key's value), and, for entries given by id, the id and the revision the caller expects.
  */
-type Chunk = { start: number; size: number; ids?: readonly string[] };
+type Chunk = {
+  start: number;
+  size: number;
+  ids?: readonly string[];
+  expected?: ReadonlyArray<{ id: string; revision: string } | undefined>;
+};
+
+/** Kintone refused the bulkRequest (nothing was written): the answer, and which call and entry it was. */
+class BulkRefusal extends ProxyError {
+  constructor(
+    readonly mapped: ProxyError,
+    readonly chunk: number,
+    readonly index: number | undefined,
+    list: string,
+    chunks: readonly Chunk[],
+  ) {
+    const { start, size } = chunks[chunk] as Chunk;
+    const target =
+      index !== undefined ? `${list}[${index}]` : `${list}[${start}]..${list}[${start + size - 1}]`;
+    const details: ErrorDetail[] | undefined = mapped.details?.map((d) => ({
+      ...d,
+      target: index !== undefined && d.target !== undefined ? `${target}.${d.target}` : target,
+    }));
+    const which = index !== undefined ? `${target} (counting from 0)` : `one of ${target} (counting from 0)`;
+    super(mapped.status, mapped.code, `Nothing was written: Kintone refused ${which}. ${mapped.message}`, {
+      target,
+      ...(details !== undefined ? { details } : {}),
+      headers: mapped.headers,
+    });
+  }
+}
 
 /**
  * Kintone refused the bulkRequest: nothing was written. Its `bulkRequestIndex` and the index in its error keys
@@ -85,7 +115,6 @@ function refused(error: unknown, resource: Resource, chunks: readonly Chunk[], l
   if (!(error instanceof KintoneApiError) || error.bulkRequestIndex === undefined) return error;
   const chunk = chunks[error.bulkRequestIndex];
   if (chunk === undefined) return error;
-  const mapped = mapKintoneError(error, resource.properties);
   let local: number | undefined;
   for (const key of isObject(error.errors) ? Object.keys(error.errors) : []) {
     const match = /^(?:records|ids)\[(\d+)\]/.exec(key);
@@ -102,25 +131,40 @@ function refused(error: unknown, resource: Resource, chunks: readonly Chunk[], l
   }
   if (local === undefined && chunk.size === 1) local = 0;
   const index = local !== undefined && local < chunk.size ? chunk.start + local : undefined;
-  const target =
-    index !== undefined
-      ? `${list}[${index}]`
-      : `${list}[${chunk.start}]..${list}[${chunk.start + chunk.size - 1}]`;
-  const details: ErrorDetail[] | undefined = mapped.details?.map((d) => ({
-    ...d,
-    target: index !== undefined && d.target !== undefined ? `${target}.${d.target}` : target,
-  }));
-  const which = index !== undefined ? `${target} (counting from 0)` : `one of ${target} (counting from 0)`;
-  return new ProxyError(
-    mapped.status,
-    mapped.code,
-    `Nothing was written: Kintone refused ${which}. ${mapped.message}`,
-    {
-      target,
-      ...(details !== undefined ? { details } : {}),
-      headers: mapped.headers,
-    },
+  return new BulkRefusal(
+    mapKintoneError(error, resource.properties),
+    error.bulkRequestIndex,
+    index,
+    list,
+    chunks,
   );
+}
+
+/**
+ * Which entry of a refused call has a stale revision (Kintone's conflict error does not say): one read of the call's
+ * records by id, their current revisions against the expected ones. Undefined when it cannot tell.
+ */
+async function staleEntry(ctx: CallContext, resource: Resource, chunk: Chunk): Promise<number | undefined> {
+  const expected = chunk.expected ?? [];
+  const ids = expected.flatMap((entry) => (entry !== undefined ? [entry.id] : []));
+  if (ids.length === 0) return undefined;
+  try {
+    const { records } = await ctx.read(resource, (k, signal) =>
+      k.getRecords(
+        {
+          app: resource.appId,
+          fields: ["$id", "$revision"],
+          query: `$id in (${ids.join(",")}) limit ${KINTONE_LIMITS.recordsPerWrite}`,
+        },
+        signal,
+      ),
+    );
+    const current = new Map(records.map((r) => [String(r.$id?.value), String(r.$revision?.value)]));
+    const at = expected.findIndex((entry) => entry !== undefined && current.get(entry.id) !== entry.revision);
+    return at >= 0 ? chunk.start + at : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Sends the calls in one bulkRequest (never retried: a write) and lists the written records in input order. */
@@ -132,12 +176,21 @@ async function send(
   chunks: Chunk[],
   list: string,
 ) {
-  const results = await ctx.write(resource, what, (k) =>
-    k.bulkWrite(resource.appId, calls).catch((error) => {
-      throw refused(error, resource, chunks, list);
-    }),
-  );
-  return results.flat().map((r) => ({ id: Number(r.id), revision: Number(r.revision) }));
+  try {
+    const results = await ctx.write(resource, what, (k) =>
+      k.bulkWrite(resource.appId, calls).catch((error) => {
+        throw refused(error, resource, chunks, list);
+      }),
+    );
+    return results.flat().map((r) => ({ id: Number(r.id), revision: Number(r.revision) }));
+  } catch (error) {
+    if (error instanceof BulkRefusal && error.index === undefined && error.status === 409) {
+      const chunk = chunks[error.chunk] as Chunk;
+      const index = await staleEntry(ctx, resource, chunk);
+      if (index !== undefined) throw new BulkRefusal(error.mapped, error.chunk, index, list, chunks);
+    }
+    throw error;
+  }
 }
 
 /** Splits the list into Kintone's 100-record calls. */
@@ -282,6 +335,11 @@ async function bulkUpdate({ ctx, resource, body, reply }: OptionalRequest) {
       start: part.start,
       size: part.items.length,
       ids: part.items.map((item) => item.id),
+      expected: part.items.map((item) =>
+        item.entry.id !== undefined && item.entry.revision !== undefined
+          ? { id: String(item.entry.id), revision: String(item.entry.revision) }
+          : undefined,
+      ),
     })),
     "records",
   );
@@ -321,6 +379,11 @@ async function bulkDelete({ ctx, resource, body, reply }: OptionalRequest) {
       start: part.start,
       size: part.items.length,
       ids: part.items.map((item) => item.id),
+      expected: part.items.map((item) =>
+        item.revision !== undefined && item.revision !== "-1"
+          ? { id: item.id, revision: item.revision }
+          : undefined,
+      ),
     })),
     "ids",
   );
