@@ -75,7 +75,7 @@ export function buildUpsert(build: AppBuild): void {
         summary: `Create or update ${/^[AEIOU]/i.test(build.singular) ? "an" : "a"} ${build.singular} by ${key.name}`,
         description: build.describe(
           byId
-            ? `Updates the record of ${build.about} with the given id, or, when there is no record with that id, adds a record (Kintone gives it a new id, not the one sent). Properties left out or null are not written. Answers the record's id and revision and whether it was created. One Kintone call: records are matched by Kintone itself, in one step.`
+            ? `Updates the record of ${build.about} with the given id, or, when there is no record with that id, adds a record (Kintone gives it a new id, not the one sent). Properties left out or null are not written; a new record must be given every property the app requires (400 otherwise). Answers the record's id and revision and whether it was created. One Kintone call: records are matched by Kintone itself, in one step.`
             : `Updates the record of ${build.about} whose ${what} equals the given value, or adds a record with that value when none has it. Properties left out or null are not written; a new record must be given every property the app requires (400 otherwise). Answers the record's id and revision and whether it was created. One Kintone call: records are matched by Kintone itself, in one step.`,
         ),
         requestBody: build.jsonBody(
