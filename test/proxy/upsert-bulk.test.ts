@@ -1,5 +1,6 @@
 import { KintoneRestAPIClient } from "@kintone/rest-api-client";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { BULK_AT_ONCE } from "../../src/proxy/handlers/bulk.js";
 import { SAMPLE_APPS_DIR } from "../../src/templates.js";
 import { type Harness, startHarness } from "../helpers/proxy-harness.js";
 
@@ -262,6 +263,25 @@ describe("a spec with only the upsert and bulk operations", () => {
       expect(record.Employees?.value).toBe("");
     } finally {
       await only.close();
+    }
+  });
+});
+
+describe("bulk requests at once", () => {
+  it("are at most BULK_AT_ONCE per process; more are 503 ProxyBusy with Retry-After, nothing written for them", async () => {
+    const slow = await startHarness(SAMPLE_APPS_DIR, { operations: ALL, sandbox: { latencyMs: 300 } });
+    try {
+      const answers = await Promise.all(
+        Array.from({ length: BULK_AT_ONCE + 2 }, (_, i) =>
+          slow.call("POST", "/customers/bulk/create", { body: { records: customers(3, 20_000 + i * 10) } }),
+        ),
+      );
+      const statuses = answers.map((a) => a.status).sort();
+      expect(statuses).toEqual([...Array(BULK_AT_ONCE).fill(200), 503, 503]);
+      const busy = answers.find((a) => a.status === 503);
+      expect([busy?.body.error.code, busy?.headers.get("retry-after")]).toEqual(["ProxyBusy", "2"]);
+    } finally {
+      await slow.close();
     }
   });
 });
