@@ -112,7 +112,9 @@ class BulkRefusal extends ProxyError {
  * (`records[5].title.value`), or the record id its message names, give the entry of the caller's list.
  */
 function refused(error: unknown, resource: Resource, chunks: readonly Chunk[], list: string): unknown {
-  if (!(error instanceof KintoneApiError) || error.bulkRequestIndex === undefined) return error;
+  // A 5xx is not a refusal: whether anything was applied is unknown (ctx.write answers WriteOutcomeUnknown).
+  if (!(error instanceof KintoneApiError) || error.bulkRequestIndex === undefined || error.status >= 500)
+    return error;
   const chunk = chunks[error.bulkRequestIndex];
   if (chunk === undefined) return error;
   let local: number | undefined;
