@@ -1,8 +1,11 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { KintoneRestAPIClient } from "@kintone/rest-api-client";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { BULK_AT_ONCE } from "../../src/proxy/handlers/bulk.js";
+import { createProxyServer } from "../../src/proxy/server.js";
 import { SAMPLE_APPS_DIR } from "../../src/templates.js";
-import { type Harness, startHarness } from "../helpers/proxy-harness.js";
+import { type Harness, KEY, startHarness } from "../helpers/proxy-harness.js";
 
 /**
  * The upsert and bulk operations end to end over the demo apps (sandbox ← serve ← HTTP): 2,000 records in one
@@ -282,6 +285,99 @@ describe("bulk requests at once", () => {
       expect([busy?.body.error.code, busy?.headers.get("retry-after")]).toEqual(["ProxyBusy", "2"]);
     } finally {
       await slow.close();
+    }
+  });
+});
+
+/** Something at the Kintone URL that answers every call with `status` and `body`. */
+async function answering(
+  status: number,
+  body: unknown,
+): Promise<{ url: string; server: Server; calls: () => number }> {
+  let calls = 0;
+  const server = createServer((req, res) => {
+    calls++;
+    req.resume();
+    req.on("end", () => {
+      res.writeHead(status, { "content-type": "application/json" });
+      res.end(JSON.stringify(body));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { url: `http://localhost:${(server.address() as AddressInfo).port}`, server, calls: () => calls };
+}
+
+describe("what Kintone answers to a bulkRequest", () => {
+  const cases: Array<[string, number, unknown, number, string, string | undefined]> = [
+    [
+      "a refusal at index 1 (records[3] of the second call)",
+      400,
+      {
+        results: [
+          {},
+          {
+            code: "CB_VA01",
+            id: "x",
+            message: "Missing or invalid input.",
+            errors: { "records[3].Company_name.value": { messages: ["Required."] } },
+          },
+        ],
+      },
+      400,
+      "ValidationFailed",
+      "records[103]",
+    ],
+    [
+      "a 500 inside the results",
+      500,
+      { results: [{ code: "CB_IL02", id: "x", message: "An unexpected error occurred." }, {}] },
+      502,
+      "WriteOutcomeUnknown",
+      undefined,
+    ],
+    ["a success with results missing", 200, { results: [{}] }, 502, "WriteOutcomeUnknown", undefined],
+    [
+      "a success with too few ids",
+      200,
+      {
+        results: [
+          { ids: ["1"], revisions: ["1"] },
+          { ids: [], revisions: [] },
+        ],
+      },
+      502,
+      "WriteOutcomeUnknown",
+      undefined,
+    ],
+    [
+      "a refusal with no error at any index",
+      400,
+      { results: [{}, {}] },
+      502,
+      "KintoneBadResponse",
+      undefined,
+    ],
+  ];
+  it.each(cases)("%s", async (_what, status, body, answered, code, target) => {
+    const fake = await answering(status, body);
+    const proxy = await createProxyServer({
+      spec: h.spec,
+      kintone: { baseUrl: fake.url, auth: { kind: "password", username: "sandbox", password: "sandbox" } },
+      apiKeys: [KEY],
+      port: 0,
+    });
+    try {
+      const response = await fetch(`${proxy.url}/customers/bulk/create`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${KEY}`, "content-type": "application/json" },
+        body: JSON.stringify({ records: customers(150, 30_000) }),
+      });
+      const answer = await response.json();
+      expect([response.status, answer.error.code, answer.error.target]).toEqual([answered, code, target]);
+      expect(fake.calls()).toBe(1);
+    } finally {
+      await proxy.close();
+      fake.server.close();
     }
   });
 });
