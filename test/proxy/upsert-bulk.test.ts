@@ -151,6 +151,33 @@ describe("upsert", () => {
     expect(viaClient.records).toEqual([{ id: String(first.body.id), revision: "3", operation: "UPDATE" }]);
   });
 
+  it("names what Kintone refused by property (its error keys are records[0].record.<code>.value)", async () => {
+    const refused = await h.call("POST", "/customers/upsert/by-company-name", {
+      body: { companyName: "Acme Robotics", employees: -5, rank: "Z" },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.details.map((d: { target: string }) => d.target).sort()).toEqual([
+      "employees",
+      "rank",
+    ]);
+    const duplicate = await h.call("POST", "/customers/bulk/update", {
+      body: {
+        records: [
+          { id: 1, record: {} },
+          { id: 2, record: { companyName: "Acme Robotics" } },
+        ],
+      },
+    });
+    expect([duplicate.status, duplicate.body.error.target, duplicate.body.error.details[0].target]).toEqual([
+      400,
+      "records[1]",
+      "records[1].record.companyName",
+    ]);
+    expect(duplicate.body.error.message).toBe(
+      "Nothing was written: Kintone refused records[1] (counting from 0). Kintone refused the record: companyName: This value already exists in another record.",
+    );
+  });
+
   it("refuses a missing key, a null key and a key of the wrong type with one sentence", async () => {
     for (const body of [{}, { companyName: null }, { companyName: 5 }, [], "x"]) {
       const answer = await h.call("POST", "/customers/upsert/by-company-name", { body });

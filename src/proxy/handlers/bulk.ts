@@ -90,13 +90,15 @@ class BulkRefusal extends ProxyError {
     readonly index: number | undefined,
     list: string,
     chunks: readonly Chunk[],
+    /** Where an entry holds the record's properties: "record." in a bulk update's entries. */
+    inner: string,
   ) {
     const { start, size } = chunks[chunk] as Chunk;
     const target =
       index !== undefined ? `${list}[${index}]` : `${list}[${start}]..${list}[${start + size - 1}]`;
     const details: ErrorDetail[] | undefined = mapped.details?.map((d) => ({
       ...d,
-      target: index !== undefined && d.target !== undefined ? `${target}.${d.target}` : target,
+      target: index !== undefined && d.target !== undefined ? `${target}.${inner}${d.target}` : target,
     }));
     const which = index !== undefined ? `${target} (counting from 0)` : `one of ${target} (counting from 0)`;
     super(mapped.status, mapped.code, `Nothing was written: Kintone refused ${which}. ${mapped.message}`, {
@@ -111,7 +113,13 @@ class BulkRefusal extends ProxyError {
  * Kintone refused the bulkRequest: nothing was written. Its `bulkRequestIndex` and the index in its error keys
  * (`records[5].title.value`), or the record id its message names, give the entry of the caller's list.
  */
-function refused(error: unknown, resource: Resource, chunks: readonly Chunk[], list: string): unknown {
+function refused(
+  error: unknown,
+  resource: Resource,
+  chunks: readonly Chunk[],
+  list: string,
+  inner: string,
+): unknown {
   // A 5xx is not a refusal: whether anything was applied is unknown (ctx.write answers WriteOutcomeUnknown).
   if (!(error instanceof KintoneApiError) || error.bulkRequestIndex === undefined || error.status >= 500)
     return error;
@@ -139,6 +147,7 @@ function refused(error: unknown, resource: Resource, chunks: readonly Chunk[], l
     index,
     list,
     chunks,
+    inner,
   );
 }
 
@@ -177,11 +186,12 @@ async function send(
   calls: BulkCall[],
   chunks: Chunk[],
   list: string,
+  inner = "",
 ) {
   try {
     const results = await ctx.write(resource, what, (k) =>
       k.bulkWrite(resource.appId, calls).catch((error) => {
-        throw refused(error, resource, chunks, list);
+        throw refused(error, resource, chunks, list, inner);
       }),
     );
     return results.flat().map((r) => ({ id: Number(r.id), revision: Number(r.revision) }));
@@ -189,7 +199,7 @@ async function send(
     if (error instanceof BulkRefusal && error.index === undefined && error.status === 409) {
       const chunk = chunks[error.chunk] as Chunk;
       const index = await staleEntry(ctx, resource, chunk);
-      if (index !== undefined) throw new BulkRefusal(error.mapped, error.chunk, index, list, chunks);
+      if (index !== undefined) throw new BulkRefusal(error.mapped, error.chunk, index, list, chunks, inner);
     }
     throw error;
   }
@@ -344,6 +354,7 @@ async function bulkUpdate({ ctx, resource, body, reply }: OptionalRequest) {
       ),
     })),
     "records",
+    `${BULK_ITEM.record}.`,
   );
   return reply.json({ records: written });
 }
