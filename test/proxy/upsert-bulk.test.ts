@@ -1,6 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { KintoneRestAPIClient } from "@kintone/rest-api-client";
+import fc from "fast-check";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { BULK_AT_ONCE } from "../../src/proxy/handlers/bulk.js";
 import { createProxyServer } from "../../src/proxy/server.js";
@@ -406,5 +407,67 @@ describe("what Kintone answers to a bulkRequest", () => {
       await proxy.close();
       fake.server.close();
     }
+  });
+});
+
+describe("fuzzing the upsert and bulk operations", () => {
+  it("answers arbitrary JSON bodies with a well-formed answer, never a 500", async () => {
+    const value = fc.jsonValue({ maxDepth: 3 });
+    const entry = fc.oneof(
+      fc.dictionary(
+        fc.constantFrom(
+          "id",
+          "keyProperty",
+          "keyValue",
+          "revision",
+          "record",
+          "companyName",
+          "rank",
+          "employees",
+          "clearFields",
+          "__proto__",
+        ),
+        fc.oneof(
+          value,
+          fc.constantFrom("companyName", "Acme Robotics", 1, 2, -1, null, ["notes"], { rank: "A" }),
+        ),
+      ),
+      value,
+    );
+    const body = fc.oneof(
+      fc.dictionary(
+        fc.constantFrom("records", "ids", "revisions", "companyName", "id", "extra"),
+        fc.oneof(
+          fc.array(entry, { maxLength: 4 }),
+          fc.array(fc.integer({ min: -2, max: 30 }), { maxLength: 4 }),
+          value,
+        ),
+      ),
+      entry,
+    );
+    const routes = [
+      "/customers/bulk/create",
+      "/customers/bulk/update",
+      "/customers/bulk/delete",
+      "/customers/upsert/by-company-name",
+      "/customers/upsert/by-id",
+    ];
+    await fc.assert(
+      fc.asyncProperty(body, fc.constantFrom(...routes), async (json, path) => {
+        const answer = await h.call("POST", path, {
+          raw: JSON.stringify(json),
+          headers: { "content-type": "application/json" },
+        });
+        expect(
+          [200, 204, 400, 404, 409].includes(answer.status),
+          `${path} ${JSON.stringify(json)} → ${answer.status} ${JSON.stringify(answer.body)}`,
+        ).toBe(true);
+        if (answer.status >= 400) {
+          expect(typeof answer.body.error.code).toBe("string");
+          expect(answer.body.error.message).toMatch(/\S/);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });
