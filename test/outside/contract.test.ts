@@ -628,6 +628,9 @@ describe.each(dirs)("contract of the upsert and bulk operations of %s", (name, d
           });
           expect(added.body?.created).toBe(true);
           expect(added.body?.id).not.toBe(999_999);
+          await c.step("upsert by id 0", { status: 400, request: "invalid" }, "POST", path, {
+            body: { id: 0 },
+          });
         } else {
           const values = body(++made);
           const created = await c.step(`upsert by ${key}, new`, { status: 200, ...ok }, "POST", path, {
