@@ -657,7 +657,7 @@ export function buildUpdatedRecord(
   return values;
 }
 
-/** Fields Kintone lets `updateKey` use: those that prohibit duplicate values. */
+/** Fields Kintone lets `updateKey` use: single-line text and number fields that prohibit duplicate values. */
 export function updateKeyField(app: SandboxApp, field: unknown, prefix: string): FieldInfo {
   const info = typeof field === "string" ? app.index.get(field) : undefined;
   const unique = (info?.property as { unique?: boolean } | undefined)?.unique === true;
