@@ -34,7 +34,7 @@ async function startPassThroughProcess(kintoneUrl) {
 }
 
 /** Starts `kintone-openapi serve` as a child process (with the RSS probe); resolves its URL and a stop() → peak RSS MB. */
-async function startServe(root, probe, spec, sandboxUrl) {
+export async function startServe(root, probe, spec, sandboxUrl) {
   const child = spawn(
     process.execPath,
     [

@@ -159,6 +159,13 @@ export type AppBuild = {
   idParameter(): ParameterObject;
   revisionParameter(): ParameterObject;
   describe(text: string): string;
+  /** The name of the create or update input schema, made here when the default operations did not make it. */
+  input(kind: "create" | "update"): string;
+  /**
+   * An input like the update input (null = not given, clearFields to empty) in which the `keys` (top-level
+   * properties) are required and never null: what an upsert matches records by.
+   */
+  keyedInput(description: string, keys: readonly PropertyModel[]): SchemaObject;
 };
 
 /** Picks resource names for every app, unique ignoring case, honouring the config and the previous spec. */
@@ -604,31 +611,20 @@ function addApp(document: OpenAPIObject, plan: AppPlan, options: BuildOptions, t
     objectSchema(appId, `A record of ${about}.`, properties, "read", rowOf(false)),
   );
   const wants = new Set(options.operations);
-  if (wants.has("create")) {
-    put(
-      schemaNames.create(singular),
-      objectSchema(
-        appId,
-        `A new record of ${about}. A property left out or sent as null gets Kintone's default. Properties not listed here are refused (400).`,
-        properties,
-        "create",
-        rowOf(true),
-        requires(""),
-      ),
-    );
-  }
-  if (wants.has("update")) {
-    const update = objectSchema(
+  const createInput = () =>
+    objectSchema(
       appId,
-      `Changes to a record of ${about}: only the properties given are changed; a property sent as null is left as it is. To empty a property, name it in clearFields. Properties not listed here are refused (400).`,
+      `A new record of ${about}. A property left out or sent as null gets Kintone's default. Properties not listed here are refused (400).`,
       properties,
-      "update",
+      "create",
       rowOf(true),
       requires(""),
     );
+  const updateInput = (description: string, keys: readonly PropertyModel[] = []) => {
+    const update = objectSchema(appId, description, properties, "update", rowOf(true), requires(""));
     // A field Kintone requires cannot be emptied (Kintone refuses the update): it is not offered.
     const clearable = properties
-      .filter((p) => p.writable && !p.requiredOnCreate && !requires("")(p))
+      .filter((p) => p.writable && !p.requiredOnCreate && !requires("")(p) && !keys.includes(p))
       .map((p) => p.name);
     if (clearable.length > 0) {
       (update.properties as Record<string, SchemaObject>)[CLEAR_FIELDS] = {
@@ -639,8 +635,19 @@ function addApp(document: OpenAPIObject, plan: AppPlan, options: BuildOptions, t
         items: { type: "string", enum: clearable },
       };
     }
-    put(schemaNames.update(singular), update);
-  }
+    // The keys an upsert matches by: required, never null, never empty.
+    for (const key of keys) {
+      (update.properties as Record<string, SchemaObject>)[key.name] = sharedInputSchema(key, undefined, {
+        required: true,
+        nonEmpty: true,
+      });
+    }
+    if (keys.length > 0) update.required = keys.map((key) => key.name);
+    return update;
+  };
+  const UPDATE_TEXT = `Changes to a record of ${about}: only the properties given are changed; a property sent as null is left as it is. To empty a property, name it in clearFields. Properties not listed here are refused (400).`;
+  if (wants.has("create")) put(schemaNames.create(singular), createInput());
+  if (wants.has("update")) put(schemaNames.update(singular), updateInput(UPDATE_TEXT));
   if (wants.has("list")) {
     put(schemaNames.page(singular), {
       type: "object",
@@ -677,7 +684,7 @@ function addApp(document: OpenAPIObject, plan: AppPlan, options: BuildOptions, t
       ...(rowRead.properties as Record<string, SchemaObject>),
     };
     put(row, rowRead);
-    if (wants.has("create") || wants.has("update")) {
+    if (["create", "update", "upsert", "bulk"].some((kind) => wants.has(kind as OperationName))) {
       const rowInput = objectSchema(
         appId,
         `A row of table ${property.code} to write. Give the id of an existing row to change it; rows left out are deleted; rows without id are added. Properties not listed here are refused (400).`,
@@ -813,6 +820,13 @@ function addApp(document: OpenAPIObject, plan: AppPlan, options: BuildOptions, t
     idParameter: () => idParameter(singular),
     revisionParameter,
     describe: fitDescription,
+    input(kind) {
+      const name = kind === "create" ? schemaNames.create(singular) : schemaNames.update(singular);
+      if (schemas[name] === undefined)
+        put(name, kind === "create" ? createInput() : updateInput(UPDATE_TEXT));
+      return name;
+    },
+    keyedInput: (description, keys) => updateInput(description, keys),
   };
   for (const group of OPTIONAL_OPERATIONS) if (wants.has(group)) OPTIONAL_BUILDERS[group]?.(build);
   document.tags = [...(document.tags ?? []), { name: tag, description: `Records of ${about}.` }];

@@ -1,6 +1,7 @@
 import { ConfigError, KintoneOpenapiError } from "../errors.js";
 import { unsafeFieldCode } from "../kintone/field-code.js";
 import { capabilityOf, isKnownFieldType } from "../kintone/field-types.js";
+import { MAX_RECORD_ID } from "../kintone/limits.js";
 import type { AppMetadata, FieldProperty } from "../kintone/types.js";
 import { LAYOUT_ONLY_TYPES } from "../kintone/types.js";
 import { collectLookupTargets, type MappedField, mapField } from "./map-field.js";
@@ -44,7 +45,8 @@ export function systemProperties(): PropertyModel[] {
       type: "__ID__" as never,
       kind: "__ID__",
       name: "id",
-      schema: { type: "integer", format: "int64" },
+      // The range is written into inputs only (an upsert by id); the record schema drops it (INPUT_ONLY).
+      schema: { type: "integer", format: "int64", minimum: 1, maximum: MAX_RECORD_ID },
       capability: capabilityOf("__ID__", false),
     },
     {

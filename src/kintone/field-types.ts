@@ -68,6 +68,11 @@ export type FieldKindFacts = {
   requiredEnforced: boolean;
   /** Whether Kintone keeps the type's `unique` flag. */
   unique: boolean;
+  /**
+   * Whether a field of the type with `unique: true` can be the `updateKey` of a record update or upsert: only
+   * SINGLE_LINE_TEXT and NUMBER (Kintone's update-record(s) pages; kintone-api.md §1.7).
+   */
+  updateKey?: true;
   /** What GET answers for an empty value (kintone-api.md §2, "Empty values by type"). */
   empty: null | "" | readonly [];
   /** Whether the proxy answers `null` when the value is empty (numbers, dates, times, unselected drop-downs). */
@@ -131,7 +136,7 @@ export const FIELD_KINDS: Readonly<Record<FieldKind, FieldKindFacts>> = {
   MODIFIER: SYSTEM_USER,
   CREATED_TIME: SYSTEM_TIME,
   UPDATED_TIME: SYSTEM_TIME,
-  SINGLE_LINE_TEXT: SHORT_TEXT,
+  SINGLE_LINE_TEXT: { ...SHORT_TEXT, updateKey: true },
   LINK: SHORT_TEXT,
   MULTI_LINE_TEXT: {
     ...PLAIN,
@@ -157,6 +162,7 @@ export const FIELD_KINDS: Readonly<Record<FieldKind, FieldKindFacts>> = {
     sortable: true,
     writable: "yes",
     unique: true,
+    updateKey: true,
     empty: "",
     nullWhenEmpty: true,
   },

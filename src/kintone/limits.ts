@@ -6,7 +6,24 @@ export const KINTONE_LIMITS = {
   offsetMax: 10_000,
   /** Cursors that can exist at once per domain. */
   cursorsPerDomain: 10,
+  /** Records per add, update or delete call (records.json). */
+  recordsPerWrite: 100,
+  /** Requests in one bulkRequest. */
+  bulkRequests: 20,
 } as const;
+
+/**
+ * The most records one bulk operation takes: what fits in one bulkRequest (20 calls of 100), so that Kintone applies
+ * all of them or none.
+ */
+export const BULK_MAX_RECORDS = KINTONE_LIMITS.recordsPerWrite * KINTONE_LIMITS.bulkRequests;
+
+/**
+ * The body limit of a bulk operation (stated in the spec's description of each): 2,000 records need more than the
+ * proxy's default limit of 1 MB. 12 MB is the most a Salesforce callout can send (asynchronous Apex; 6 MB
+ * synchronous), so a larger limit would serve no caller of the spec.
+ */
+export const BULK_MAX_BODY_BYTES = 12 * 1024 * 1024;
 
 /**
  * The most Kintone calls one proxy request may make, retries included (docs/proxy.md; stated in the spec's $skip

@@ -27,9 +27,21 @@ export class KintoneApiError extends Error {
     readonly errors: unknown,
     /** Kintone's Retry-After, in seconds, when it sent one. */
     readonly retryAfterSeconds: number | undefined,
+    /** In a bulkRequest's failure: the index of the request Kintone refused (the others were rolled back). */
+    readonly bulkRequestIndex?: number,
   ) {
     super(`Kintone answered ${status} ${code}`);
   }
+}
+
+/**
+ * The refused request of a failed bulkRequest: Kintone answers `{results: [...]}` with `{}` at every index but the
+ * failed one, which holds the error (kintone-api.md §1.9).
+ */
+function bulkFailure(json: Json): { index: number; error: Json & { code: string } } | undefined {
+  if (!Array.isArray(json.results)) return undefined;
+  const index = json.results.findIndex((result) => isObject(result) && typeof result.code === "string");
+  return index < 0 ? undefined : { index, error: json.results[index] as Json & { code: string } };
 }
 
 /**
@@ -275,6 +287,17 @@ export class KintoneClient {
       );
     }
     if (status >= 400) {
+      const bulk = typeof json.code !== "string" ? bulkFailure(json) : undefined;
+      if (bulk !== undefined) {
+        throw new KintoneApiError(
+          status,
+          bulk.error.code,
+          typeof bulk.error.message === "string" ? bulk.error.message : "",
+          bulk.error.errors,
+          undefined,
+          bulk.index,
+        );
+      }
       if (typeof json.code !== "string") {
         throw new KintoneBadResponseError(
           status,
@@ -294,6 +317,11 @@ export class KintoneClient {
     return json;
   }
 
+  /** The path of an endpoint as bulkRequest names it (`/k/v1/records.json`, or under the guest space). */
+  apiPath(endpoint: string): string {
+    return `${this.prefix}${endpoint}.json`;
+  }
+
   /** Closes the pool's idle connections. */
   async close(): Promise<void> {
     await this.dispatcher.close();
@@ -310,6 +338,12 @@ function shape(endpoint: string, write: boolean): KintoneBadResponseError {
 }
 
 const isRecord = (value: unknown): value is KintoneRecordData => isObject(value);
+
+/** One records.json write inside a bulkRequest (at most 100 records each). */
+export type BulkCall =
+  | { kind: "add"; records: Json[] }
+  | { kind: "update"; records: Json[] }
+  | { kind: "delete"; ids: string[]; revisions?: string[] };
 
 /** The record calls the proxy makes, each checked for the fields it needs. */
 export class KintoneRecords {
@@ -414,5 +448,77 @@ export class KintoneRecords {
   async getApp(app: string, signal?: Hangup): Promise<void> {
     const body = await this.client.call("GET", "app", { id: app }, signal);
     if (typeof body.appId !== "string") throw shape("app", false);
+  }
+
+  // upsert (--operations upsert): one record by id or updateKey, in one PUT records.json with upsert: true.
+  async upsertRecord(params: {
+    app: string;
+    key: { id: string } | { updateKey: { field: string; value: string } };
+    record: Json;
+  }): Promise<{ id: string; revision: string; created: boolean }> {
+    const body = await this.client.call("PUT", "records", {
+      app: params.app,
+      upsert: true,
+      records: [{ ...params.key, record: params.record }],
+    });
+    const written = Array.isArray(body.records) ? body.records[0] : undefined;
+    if (
+      !isObject(written) ||
+      typeof written.id !== "string" ||
+      !NUMERIC.test(written.id) ||
+      typeof written.revision !== "string" ||
+      !NUMERIC.test(written.revision) ||
+      (written.operation !== "INSERT" && written.operation !== "UPDATE")
+    )
+      throw shape("records", true);
+    return { id: written.id, revision: written.revision, created: written.operation === "INSERT" };
+  }
+
+  // bulk (--operations bulk): up to 20 record writes of one app in one bulkRequest, all or nothing.
+  async bulkWrite(
+    app: string,
+    calls: readonly BulkCall[],
+  ): Promise<Array<Array<{ id: string; revision: string }>>> {
+    const body = await this.client.call("POST", "bulkRequest", {
+      requests: calls.map((call) =>
+        call.kind === "add"
+          ? { method: "POST", api: this.client.apiPath("records"), payload: { app, records: call.records } }
+          : call.kind === "update"
+            ? { method: "PUT", api: this.client.apiPath("records"), payload: { app, records: call.records } }
+            : {
+                method: "DELETE",
+                api: this.client.apiPath("records"),
+                payload: { app, ids: call.ids, ...(call.revisions ? { revisions: call.revisions } : {}) },
+              },
+      ),
+    });
+    const results = body.results;
+    if (!Array.isArray(results) || results.length !== calls.length) throw shape("bulkRequest", true);
+    return calls.map((call, index) => {
+      const result = results[index];
+      if (!isObject(result)) throw shape("bulkRequest", true);
+      if (call.kind === "delete") return [];
+      const written =
+        call.kind === "add"
+          ? Array.isArray(result.ids) && Array.isArray(result.revisions)
+            ? result.ids.map((id, i) => ({ id, revision: (result.revisions as unknown[])[i] }))
+            : undefined
+          : Array.isArray(result.records)
+            ? result.records.map((r) => ({ id: (r as Json)?.id, revision: (r as Json)?.revision }))
+            : undefined;
+      if (
+        written === undefined ||
+        written.length !== call.records.length ||
+        !written.every(
+          (w) =>
+            typeof w.id === "string" &&
+            NUMERIC.test(w.id) &&
+            typeof w.revision === "string" &&
+            NUMERIC.test(w.revision),
+        )
+      )
+        throw shape("bulkRequest", true);
+      return written as Array<{ id: string; revision: string }>;
+    });
   }
 }

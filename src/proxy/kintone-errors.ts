@@ -8,19 +8,28 @@ import {
   KintoneNetworkError,
 } from "./kintone-client.js";
 
-/** Our property path for a Kintone error key: "record.Company_name.value" → "companyName", rows → "lineItems[0].product". */
+/**
+ * Our property path for a Kintone error key: "record.Company_name.value" → "companyName", rows → "lineItems[0].product".
+ * Updates of several records (records.json PUT, upsert) key their errors "records[3].record.Company_name.value"; a
+ * field may itself be coded "record", so each reading is tried and the first that names a property wins.
+ */
 function targetOf(key: string, properties: PropertyMap): string {
   const byCode = new Map<string, PropertyInfo>([...properties.values()].map((p) => [p.code, p]));
-  const rowMatch = /^records?(?:\[\d+\])?\.([^.[]+)\.value\[(\d+)\]\.value\.([^.[]+)/.exec(key);
-  if (rowMatch) {
-    const table = byCode.get(rowMatch[1] as string);
-    const column = [...(table?.rows?.values() ?? [])].find((p) => p.code === rowMatch[3]);
-    if (table && column) return `${table.name}[${rowMatch[2]}].${column.name}`;
+  for (const prefix of [/^records\[\d+\]\.record/, /^records?(?:\[\d+\])?/]) {
+    const head = prefix.exec(key)?.[0];
+    if (head === undefined) continue;
+    const rest = key.slice(head.length);
+    const rowMatch = /^\.([^.[]+)\.value\[(\d+)\]\.value\.([^.[]+)/.exec(rest);
+    if (rowMatch) {
+      const table = byCode.get(rowMatch[1] as string);
+      const column = [...(table?.rows?.values() ?? [])].find((p) => p.code === rowMatch[3]);
+      if (table && column) return `${table.name}[${rowMatch[2]}].${column.name}`;
+    }
+    const code = /^(?:\.|\[)([^.[\]]+)/.exec(rest)?.[1];
+    const info = code !== undefined ? byCode.get(code) : undefined;
+    if (info !== undefined) return info.name;
   }
-  const match = /^records?(?:\[\d+\])?(?:\.|\[)([^.[\]]+)/.exec(key);
-  const code = match?.[1];
-  const info = code !== undefined ? byCode.get(code) : undefined;
-  return info?.name ?? key;
+  return key;
 }
 
 /**

@@ -7,6 +7,7 @@ import {
   readFieldExtensions,
   readOperationExtensions,
   refName,
+  X_APP_ID,
 } from "../generate/x-kintone.js";
 import { unsafeFieldCode } from "../kintone/field-code.js";
 import type { PropertyInfo, PropertyMap } from "../odata/translate-filter.js";
@@ -23,6 +24,11 @@ export type OptionalOperationRef = {
   object: Json;
   /** x-kintone-update-key of an upsert operation. */
   updateKey?: string;
+  /**
+   * The record input its body holds (the first schema of the app reached from the request body: the upsert input,
+   * or the create or update input inside a bulk body).
+   */
+  input?: Json;
 };
 
 /** One app as the spec describes it: where its operations live and what its properties are. */
@@ -131,6 +137,57 @@ function readOptions(properties: ReadonlyMap<string, PropertyInfo>, input: Json,
   }
 }
 
+/** The first schema of an app (with x-kintone-app-id) that an operation's request body reaches, through refs. */
+function appInputOf(operation: Json, schemas: Json): Json | undefined {
+  const body = isObject(operation.requestBody) ? jsonSchemaOf(operation.requestBody.content) : undefined;
+  const pending: unknown[] = [body];
+  const seen = new Set<string>();
+  while (pending.length > 0) {
+    let node = pending.shift();
+    const name = refName(node);
+    if (name !== undefined) {
+      if (seen.has(name)) continue;
+      seen.add(name);
+      node = schemas[name];
+    }
+    if (!isObject(node)) continue;
+    if (typeof node[X_APP_ID] === "string") return node;
+    if (isObject(node.properties)) pending.push(...Object.values(node.properties));
+    if (node.items !== undefined) pending.push(node.items);
+  }
+  return undefined;
+}
+
+/**
+ * What a spec whose only writes are opt-in (bulk, upsert) says about the inputs: the create and update inputs the
+ * bulk bodies hold, and, when no record schema is referenced, the writable properties those inputs name.
+ */
+function fromOptionalInputs(resource: Resource, schemas: Json, source: string): void {
+  for (const operation of resource.optional) {
+    const input = operation.input;
+    if (input === undefined) continue;
+    if (operation.operation === "bulk-create" && resource.createInput === undefined) {
+      resource.createInput = input;
+      if (Array.isArray(input.required))
+        for (const name of input.required) resource.required.add(String(name));
+    }
+    if (operation.operation === "bulk-update" && resource.updateInput === undefined) {
+      resource.updateInput = input;
+      const clear = isObject(input.properties) ? input.properties[CLEAR_FIELDS] : undefined;
+      const names = isObject(clear) && isObject(clear.items) ? clear.items.enum : undefined;
+      if (Array.isArray(names)) resource.clearable = new Set(names.map(String));
+    }
+  }
+  if (resource.properties.size > 0) return;
+  const properties = new Map<string, PropertyInfo>();
+  for (const operation of resource.optional) {
+    if (operation.input === undefined) continue;
+    for (const [name, info] of propertiesOf(operation.input, schemas, false, source))
+      if (!info.code.startsWith("$") && !properties.has(name)) properties.set(name, info);
+  }
+  resource.properties = properties;
+}
+
 /**
  * Reads what the proxy needs from a spec made by `generate`: routes, app ids, field codes and types, all from the
  * x-kintone-* extensions (design.md §4). Throws a UsageError when the spec was not made by kintone-openapi.
@@ -169,6 +226,7 @@ export function readSpecModel(doc: unknown, source: string): SpecModel {
       }
       if (ref.guestSpaceId !== undefined) resource.guestSpaceId = ref.guestSpaceId;
       if (!(OPERATIONS as readonly string[]).includes(kind)) {
+        const input = appInputOf(operation, schemas);
         resource.optional.push({
           operation: kind as OptionalOperationRef["operation"],
           method: method.toUpperCase(),
@@ -176,6 +234,7 @@ export function readSpecModel(doc: unknown, source: string): SpecModel {
           operationId: String(operation.operationId ?? kind),
           object: operation,
           ...(ref.updateKey !== undefined ? { updateKey: ref.updateKey } : {}),
+          ...(input !== undefined ? { input } : {}),
         });
         continue;
       }
@@ -217,6 +276,7 @@ export function readSpecModel(doc: unknown, source: string): SpecModel {
     }
   }
   const resources = [...byApp.values()];
+  for (const resource of resources) fromOptionalInputs(resource, schemas, source);
   for (const resource of resources) {
     // Choice options are constrained in the inputs only (answers must validate for records holding a removed option).
     for (const input of [resource.createInput, resource.updateInput])

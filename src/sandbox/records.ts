@@ -657,11 +657,16 @@ export function buildUpdatedRecord(
   return values;
 }
 
-/** Fields Kintone lets `updateKey` use: those that prohibit duplicate values. */
+/** Fields Kintone lets `updateKey` use: single-line text and number fields that prohibit duplicate values. */
 export function updateKeyField(app: SandboxApp, field: unknown, prefix: string): FieldInfo {
   const info = typeof field === "string" ? app.index.get(field) : undefined;
   const unique = (info?.property as { unique?: boolean } | undefined)?.unique === true;
-  if (info === undefined || info.table !== undefined || factsOfType(info.type)?.unique !== true || !unique) {
+  if (
+    info === undefined ||
+    info.table !== undefined ||
+    factsOfType(info.type)?.updateKey !== true ||
+    !unique
+  ) {
     throw invalidInput({
       [`${prefix}updateKey.field`]: ["Specify a field that prohibits duplicate values."],
     });

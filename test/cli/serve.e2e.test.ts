@@ -57,6 +57,47 @@ describe("kintone-openapi serve (built CLI)", () => {
     expect(stderr).toMatch(/Proxy stopped/);
   });
 
+  it("serves the upsert and bulk operations of a spec generated with them (golden upsert-bulk), logging one Kintone call each", async () => {
+    const spec = join(ROOT, "test/fixtures/golden/upsert-bulk/sample-apps.json");
+    const serve = startServe(
+      ["--spec", spec, "--port", "0"],
+      { ...kintoneEnv(), KINTONE_OPENAPI_API_KEYS: "key-one-0123456789" },
+      dir,
+    );
+    const url = await serve.url;
+    const post = (path: string, body: unknown) =>
+      fetch(`${url}${path}`, {
+        method: "POST",
+        headers: { "x-api-key": "key-one-0123456789", "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+    const upsert = await post("/customers/upsert/by-company-name", { companyName: "CLI Upsert", rank: "A" });
+    expect([upsert.status, (await upsert.json()).created]).toEqual([200, true]);
+    const records = Array.from({ length: 250 }, (_, i) => ({ companyName: `CLI Bulk ${i}`, rank: "C" }));
+    const bulk = await post("/customers/bulk/create", { records });
+    const written = await bulk.json();
+    expect([bulk.status, written.records.length]).toEqual([200, 250]);
+    const removed = await post("/customers/bulk/delete", {
+      ids: written.records.map((r: { id: number }) => r.id),
+    });
+    expect(removed.status).toBe(204);
+    serve.child.kill("SIGTERM");
+    expect(await serve.exit).toBe(0);
+    const logs = serve
+      .output()
+      .stdout.trim()
+      .split("\n")
+      .slice(1)
+      .map((line) => JSON.parse(line));
+    expect(
+      logs.map((l: { operation: string; kintoneCalls: number }) => [l.operation, l.kintoneCalls]),
+    ).toEqual([
+      ["upsertCustomerByCompanyName", 1],
+      ["bulkCreateCustomers", 1],
+      ["bulkDeleteCustomers", 1],
+    ]);
+  });
+
   it("refuses to start without keys unless --no-auth, which binds loopback only", async () => {
     const refused = await runCli(["serve", "--spec", SPEC], { cwd: dir, env: kintoneEnv() });
     expect(refused.code).toBe(2);

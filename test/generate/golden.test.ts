@@ -88,3 +88,54 @@ describe("generate --from each fixture app", () => {
     });
   }
 });
+
+/** Specs with the upsert and bulk operations (--operations …,upsert,bulk): golden files of their own. */
+describe("generate --from each fixture app with --operations upsert,bulk", () => {
+  const withUpsertBulk = {
+    proxyUrl: "http://localhost:8080",
+    operations: [...OPERATIONS, "upsert", "bulk"] as const,
+  };
+  for (const [name, dir] of cases) {
+    describe(name, async () => {
+      const output = await generateSpec({
+        source: new SnapshotMetadataSource(dir),
+        appIds: [],
+        build: { ...withUpsertBulk, operations: [...withUpsertBulk.operations] },
+        base: await readBaseSpec(),
+      });
+
+      it("matches the committed golden spec", async () => {
+        const path = join(GOLDEN, "upsert-bulk", `${name}.json`);
+        if (UPDATE || !existsSync(path)) {
+          await mkdir(join(GOLDEN, "upsert-bulk"), { recursive: true });
+          await writeFile(path, output.text);
+        }
+        expect(output.text).toBe(await readFile(path, "utf8"));
+      });
+
+      it("passes every Salesforce rule with no error and no warning, and is deterministic", async () => {
+        expect(validateDocument(JSON.parse(output.text))).toEqual([]);
+        const apps = (await new SnapshotMetadataSource(dir).readApps([])).reverse();
+        const again = buildDocument(
+          apps,
+          { ...withUpsertBulk, operations: [...withUpsertBulk.operations] },
+          await readBaseSpec(),
+        );
+        expect(serializeDocument(again.document)).toBe(output.text);
+      });
+
+      it("has an upsert per unique text or number field and per record id, and three bulk operations per app", () => {
+        const doc = JSON.parse(output.text);
+        const ops = Object.values<Record<string, any>>(doc.paths).flatMap((item) => Object.values<any>(item));
+        const apps = new Set(ops.map((op) => op["x-kintone-app-id"]));
+        for (const kind of ["bulk-create", "bulk-update", "bulk-delete"])
+          expect(ops.filter((op) => op["x-kintone-operation"] === kind).length).toBe(apps.size);
+        for (const op of ops.filter((o) => o["x-kintone-operation"] === "upsert")) {
+          expect(op["x-kintone-update-key"]).toBeTypeOf("string");
+          expect(op.operationId).toMatch(/^upsert[A-Z][A-Za-z0-9]*By[A-Z][A-Za-z0-9]*$/);
+        }
+        expect(ops.filter((o) => o["x-kintone-update-key"] === "$id").length).toBe(apps.size);
+      });
+    });
+  }
+});

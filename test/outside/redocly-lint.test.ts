@@ -124,6 +124,18 @@ describe("redocly lint (recommended) of every generated spec", () => {
       await writeFile(file, text);
       files.push(file);
     }
+    // The opt-in upsert and bulk operations of every app (test/fixtures/golden/upsert-bulk).
+    for (const [name, dir] of cases) {
+      const { text } = await generateSpec({
+        source: new SnapshotMetadataSource(dir),
+        appIds: [],
+        build: { proxyUrl: "http://localhost:8080", operations: [...OPERATIONS, "upsert", "bulk"] },
+        base: await readBaseSpec(),
+      });
+      const file = join(work.dir, `${name}.upsert-bulk.json`);
+      await writeFile(file, text);
+      files.push(file);
+    }
   });
   afterAll(() => work?.cleanup());
 

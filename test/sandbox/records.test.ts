@@ -1,7 +1,9 @@
 import { request } from "node:http";
+import { join } from "node:path";
 import { KintoneAllRecordsError, KintoneRestAPIClient, KintoneRestAPIError } from "@kintone/rest-api-client";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { createSandbox, type Sandbox } from "../../src/sandbox/server.js";
+import { FIXTURES } from "../helpers/cli.js";
 
 const NOW = new Date("2026-05-01T09:15:42Z");
 let sandbox: Sandbox;
@@ -250,6 +252,117 @@ describe("records through @kintone/rest-api-client", () => {
       client.record.updateRecord({ app: 1, updateKey: { field: "Phone", value: "x" }, record: {} }),
     );
     expect(notUnique.code).toBe("CB_VA01");
+  });
+
+  it("upserts as Kintone's update-records page says: by id, add permission, id or updateKey, text and number keys only", async () => {
+    // An id no record has: added, with a new id (not the one sent).
+    const byId = await client.record.updateRecords({
+      app: 1,
+      upsert: true,
+      records: [
+        { id: 99_999, record: { Company_name: { value: "Upserted By Id" } } },
+        { id: 1, record: { Employees: { value: 1 } } },
+      ],
+    });
+    expect(byId.records.map((r) => ("operation" in r ? r.operation : undefined))).toEqual([
+      "INSERT",
+      "UPDATE",
+    ]);
+    expect(byId.records[0]?.id).not.toBe("99999");
+    const both = await failure(
+      client.record.updateRecords({
+        app: 1,
+        upsert: true,
+        records: [{ id: 1, updateKey: { field: "Company_name", value: "x" }, record: {} } as never],
+      }),
+    );
+    expect(both.code).toBe("CB_VA01");
+    // Upsert mode may add records, so an API token that may only edit is refused.
+    await sandbox.close();
+    sandbox = await createSandbox({
+      apiTokens: [{ token: "edit-only", appId: "1", permissions: ["view", "edit"] }],
+    });
+    const editor = new KintoneRestAPIClient({ baseUrl: sandbox.url, auth: { apiToken: "edit-only" } });
+    await editor.record.updateRecords({ app: 1, records: [{ id: 1, record: {} }] });
+    const refused = await failure(
+      editor.record.updateRecords({ app: 1, upsert: true, records: [{ id: 1, record: {} }] }),
+    );
+    expect(refused.code).toBe("GAIA_NO01");
+    // A unique DATE field prohibits duplicates but is not a key Kintone takes (only text and number are).
+    await sandbox.close();
+    sandbox = await createSandbox({ data: join(FIXTURES, "docs-sample") });
+    const docs = new KintoneRestAPIClient({
+      baseUrl: sandbox.url,
+      auth: { username: "sandbox", password: "sandbox" },
+    });
+    const dateKey = await failure(
+      docs.record.updateRecords({
+        app: 1,
+        upsert: true,
+        records: [{ updateKey: { field: "日付_0", value: "2024-01-01" }, record: {} }],
+      }),
+    );
+    expect(Object.keys(dateKey.errors ?? {})).toEqual(["records[0].updateKey.field"]);
+  });
+
+  it("holds every records.json write to 100 records and bulkRequest to 20 requests, changing nothing beyond them", async () => {
+    const before = await client.record.getAllRecords({ app: 1 });
+    const ids = before.map((r) => Number(r.$id?.value));
+    const hundredOne = Array.from({ length: 101 }, (_, i) => ids[i % ids.length] as number);
+    const update = await failure(
+      client.record.updateRecords({ app: 1, records: hundredOne.map((id) => ({ id, record: {} })) }),
+    );
+    expect([update.code, Object.keys(update.errors ?? {})]).toEqual(["CB_VA01", ["records"]]);
+    const upsert = await failure(
+      client.record.updateRecords({
+        app: 1,
+        upsert: true,
+        records: Array.from({ length: 101 }, (_, i) => ({
+          updateKey: { field: "Company_name", value: `New ${i}` },
+          record: {},
+        })),
+      }),
+    );
+    expect(upsert.code).toBe("CB_VA01");
+    const remove = await failure(client.record.deleteRecords({ app: 1, ids: hundredOne }));
+    expect([remove.code, Object.keys(remove.errors ?? {})]).toEqual(["CB_VA01", ["ids"]]);
+    const tooMany = await failure(
+      client.bulkRequest({
+        requests: Array.from({ length: 21 }, (_, i) => ({
+          method: "POST" as const,
+          api: "/k/v1/record.json",
+          payload: { app: 1, record: { Company_name: { value: `Request ${i}` } } },
+        })),
+      }),
+    );
+    expect(tooMany.code).toBe("CB_VA01");
+    // 20 requests of 100 records: the most one bulkRequest writes; a refusal in the last one leaves nothing.
+    const chunk = (from: number) =>
+      Array.from({ length: 100 }, (_, i) => ({ Company_name: { value: `Max ${from + i}` } }));
+    const requests = Array.from({ length: 20 }, (_, r) => ({
+      method: "POST" as const,
+      api: "/k/v1/records.json",
+      payload: { app: 1, records: chunk(r * 100) },
+    }));
+    const refused = await failure(
+      client.bulkRequest({
+        requests: [
+          ...requests.slice(0, 19),
+          {
+            ...requests[19],
+            payload: { app: 1, records: [...chunk(1900).slice(0, 99), { Company_name: { value: "Max 0" } }] },
+          },
+        ] as never,
+      }),
+    );
+    expect([refused.bulkRequestIndex, Object.keys(refused.errors ?? {})]).toEqual([
+      19,
+      ["records[99].Company_name.value"],
+    ]);
+    expect(await client.record.getAllRecords({ app: 1 })).toEqual(before);
+    const done = await client.bulkRequest({ requests: requests as never });
+    expect(done.results).toHaveLength(20);
+    expect(await client.record.getAllRecords({ app: 1 })).toHaveLength(before.length + 2000);
   });
 
   it("adds, updates and deletes in bulk, all or nothing, with the 100-record limit", async () => {

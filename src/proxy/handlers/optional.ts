@@ -3,6 +3,8 @@ import type { KintoneOperation } from "../../generate/x-kintone.js";
 import type { Reply } from "../app.js";
 import type { CallContext } from "../kintone-calls.js";
 import type { OptionalOperationRef, Resource } from "../spec-model.js";
+import { BULK_HANDLERS } from "./bulk.js";
+import { upsertHandler } from "./upsert.js";
 
 /** What the handler of one opt-in operation is given for one request. */
 export type OptionalRequest = {
@@ -30,4 +32,7 @@ export type OptionalHandler = {
  * The proxy's handlers of the opt-in operations, by `x-kintone-operation` (the generator's side is
  * src/generate/operations/). An operation of a spec with no handler here is refused when serve starts.
  */
-export const OPTIONAL_HANDLERS: Partial<Record<Exclude<KintoneOperation, Operation>, OptionalHandler>> = {};
+export const OPTIONAL_HANDLERS: Partial<Record<Exclude<KintoneOperation, Operation>, OptionalHandler>> = {
+  upsert: upsertHandler,
+  ...BULK_HANDLERS,
+};

@@ -16,7 +16,23 @@ export async function updateRecord(
 ) {
   const id = recordId(rawId);
   const revision = revisionOf(url.searchParams);
-  const { clear, rest } = splitClearFields(body, resource);
+  const record = toKintoneUpdate(body, resource);
+  const updated = await ctx.write(resource, "update", (k) =>
+    k.updateRecord({ app: resource.appId, id, record, ...(revision !== undefined ? { revision } : {}) }),
+  );
+  return readBack(ctx, resource, id, updated.revision);
+}
+
+/**
+ * The Kintone record of an update body (also an upsert's and each record of a bulk update): the given properties
+ * (null = not given), and the properties named in clearFields as Kintone's empty value.
+ */
+export function toKintoneUpdate(
+  body: unknown,
+  resource: Resource,
+  clearable: ReadonlySet<string> = resource.clearable ?? new Set(),
+): Record<string, { value: unknown }> {
+  const { clear, rest } = splitClearFields(body, resource, clearable);
   const record = toKintoneRecord(rest, resource.properties);
   for (const info of clear) {
     if (record[info.code] !== undefined)
@@ -30,19 +46,19 @@ export async function updateRecord(
       );
     record[info.code] = { value: emptyValue(info) };
   }
-  const updated = await ctx.write(resource, "update", (k) =>
-    k.updateRecord({ app: resource.appId, id, record, ...(revision !== undefined ? { revision } : {}) }),
-  );
-  return readBack(ctx, resource, id, updated.revision);
+  return record;
 }
 
 /** Takes clearFields out of an update body, checking that it names properties that can be emptied. */
-function splitClearFields(body: unknown, resource: Resource): { clear: PropertyInfo[]; rest: unknown } {
+function splitClearFields(
+  body: unknown,
+  resource: Resource,
+  clearable: ReadonlySet<string>,
+): { clear: PropertyInfo[]; rest: unknown } {
   if (typeof body !== "object" || body === null || Array.isArray(body) || !(CLEAR_FIELDS in body))
     return { clear: [], rest: body };
   const { [CLEAR_FIELDS]: names, ...rest } = body as Record<string, unknown>;
   if (names === null || names === undefined) return { clear: [], rest };
-  const clearable = resource.clearable ?? new Set<string>();
   if (!Array.isArray(names) || !names.every((name) => typeof name === "string" && clearable.has(name))) {
     throw new ProxyError(
       400,

@@ -312,6 +312,13 @@ const updateRecords: WriteHandler = (ctx, state, tx) => {
   const app = appFor(ctx, state, ctx.params.app, "edit");
   const list = listParam(ctx.params.records, "records", LIMITS.recordsPerWrite, "records can be updated");
   const upsert = ctx.params.upsert === true || ctx.params.upsert === "true";
+  // Upsert mode may add records: Kintone asks for the app's add permission too (update-records page).
+  if (upsert) appFor(ctx, state, ctx.params.app, "add");
+  list.forEach((raw, i) => {
+    const item = (raw ?? {}) as Record<string, unknown>;
+    if (item.id !== undefined && item.id !== null && item.updateKey !== undefined && item.updateKey !== null)
+      throw invalidInput({ [`records[${i}].id`]: ["Specify either id or updateKey, not both."] });
+  });
   return inTransaction(tx, (t) => {
     const records = t.records(app);
     const results = list.map((raw, i) => {
