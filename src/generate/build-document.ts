@@ -873,6 +873,7 @@ export function buildDocument(
     const { properties, warnings: fieldWarnings } = buildAppFields(meta, {
       ...(options.apps?.[appId]?.fields !== undefined ? { overrides: options.apps[appId].fields } : {}),
       ...(options.pinned?.get(appId) !== undefined ? { pinned: options.pinned.get(appId)?.fields } : {}),
+      ...(options.operations.includes("files") ? { uploads: true } : {}),
     });
     warnings.push(...fieldWarnings);
     if (!properties.some((p) => p.writable)) {
