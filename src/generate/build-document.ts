@@ -159,6 +159,8 @@ export type AppBuild = {
   idParameter(): ParameterObject;
   revisionParameter(): ParameterObject;
   describe(text: string): string;
+  /** Reports why the app gets no operation of a group it was asked for (a warning of generate). */
+  warn(text: string): void;
 };
 
 /** Picks resource names for every app, unique ignoring case, honouring the config and the previous spec. */
@@ -579,7 +581,13 @@ function appDescription(meta: AppMetadata): string {
 }
 
 /** Builds the schemas and operations of one app into `document`. */
-function addApp(document: OpenAPIObject, plan: AppPlan, options: BuildOptions, taken: Set<string>): void {
+function addApp(
+  document: OpenAPIObject,
+  plan: AppPlan,
+  options: BuildOptions,
+  taken: Set<string>,
+  warnings: string[],
+): void {
   const { meta, singular, plural, properties } = plan;
   const appId = meta.app.appId;
   const schemas = document.components?.schemas as Record<string, SchemaObject>;
@@ -813,6 +821,7 @@ function addApp(document: OpenAPIObject, plan: AppPlan, options: BuildOptions, t
     idParameter: () => idParameter(singular),
     revisionParameter,
     describe: fitDescription,
+    warn: (text) => warnings.push(`app ${appId} "${meta.app.name}": ${text}`),
   };
   for (const group of OPTIONAL_OPERATIONS) if (wants.has(group)) OPTIONAL_BUILDERS[group]?.(build);
   document.tags = [...(document.tags ?? []), { name: tag, description: `Records of ${about}.` }];
@@ -892,7 +901,7 @@ export function buildDocument(
     plans.push({ meta, singular, plural, properties, rowSchemaNames });
   }
   const taken = new Set(Object.keys(document.components.schemas ?? {}).map((name) => name.toLowerCase()));
-  for (const plan of plans) addApp(document, plan, options, taken);
+  for (const plan of plans) addApp(document, plan, options, taken, warnings);
   // Only the schemas some operation uses (Entity only where an app has user fields), sorted to keep the file stable.
   const schemas = document.components.schemas as Record<string, SchemaObject>;
   const used = referencedSchemas(document.paths, schemas);
