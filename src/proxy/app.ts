@@ -95,7 +95,11 @@ function baseHeaders(corsOrigin: string | undefined): Readonly<Record<string, st
  */
 export type Reply = {
   json(body: unknown, status?: number, extra?: Record<string, string>): Response;
-  raw(body: string | Uint8Array | null, status: number, headers: Record<string, string>): Response;
+  raw(
+    body: string | Uint8Array | ReadableStream<Uint8Array> | null,
+    status: number,
+    headers: Record<string, string>,
+  ): Response;
 };
 
 function replier(base: Readonly<Record<string, string>>): Reply {
@@ -331,6 +335,7 @@ export function createProxyApp(
           params: c.req.param() as Record<string, string>,
           url: callerUrl(c),
           body: (limit) => readJsonBody(c.env.incoming, limit ?? options.maxBodyBytes),
+          incoming: c.env.incoming,
           reply,
         });
       });

@@ -1,6 +1,6 @@
 import { readdir } from "node:fs/promises";
 import type { OpenAPIObject } from "openapi3-ts/oas30";
-import { OPERATIONS } from "../../src/generate/build-document.js";
+import { OPERATIONS, type OperationName } from "../../src/generate/build-document.js";
 import { generateSpec } from "../../src/generate/generate.js";
 import type { ConnectionOptions } from "../../src/kintone/connection.js";
 import { SnapshotMetadataSource } from "../../src/kintone/snapshot-source.js";
@@ -35,13 +35,15 @@ export async function startHarness(
     sandbox?: SandboxOptions;
     proxy?: Partial<ProxyOptions>;
     kintone?: Partial<ConnectionOptions>;
+    /** The spec's operations (default: the five record operations). */
+    operations?: readonly OperationName[];
   } = {},
 ): Promise<Harness> {
   const sandbox = await createSandbox({ data, ...options.sandbox });
   const { document: spec } = await generateSpec({
     source: new SnapshotMetadataSource(data),
     appIds: [],
-    build: { proxyUrl: "http://localhost:8080", operations: [...OPERATIONS] },
+    build: { proxyUrl: "http://localhost:8080", operations: [...(options.operations ?? OPERATIONS)] },
     base: await readBaseSpec(),
   });
   const logs: AccessLogEntry[] = [];

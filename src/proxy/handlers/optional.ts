@@ -1,8 +1,12 @@
+import type { IncomingMessage } from "node:http";
 import type { Operation } from "../../generate/build-document.js";
 import type { KintoneOperation } from "../../generate/x-kintone.js";
 import type { Reply } from "../app.js";
 import type { CallContext } from "../kintone-calls.js";
 import type { OptionalOperationRef, Resource } from "../spec-model.js";
+import { addComment, listComments } from "./comments.js";
+import { downloadFile, uploadFile } from "./files.js";
+import { runAction } from "./status.js";
 
 /** What the handler of one opt-in operation is given for one request. */
 export type OptionalRequest = {
@@ -15,6 +19,8 @@ export type OptionalRequest = {
   url: URL;
   /** Reads the JSON body, bounded by the proxy's body limit (413 beyond it; 415 when it is not JSON). */
   body(limit?: number): Promise<unknown>;
+  /** The request itself, for a handler that reads its body its own way (the file upload). */
+  incoming: IncomingMessage;
   reply: Reply;
 };
 
@@ -30,4 +36,10 @@ export type OptionalHandler = {
  * The proxy's handlers of the opt-in operations, by `x-kintone-operation` (the generator's side is
  * src/generate/operations/). An operation of a spec with no handler here is refused when serve starts.
  */
-export const OPTIONAL_HANDLERS: Partial<Record<Exclude<KintoneOperation, Operation>, OptionalHandler>> = {};
+export const OPTIONAL_HANDLERS: Partial<Record<Exclude<KintoneOperation, Operation>, OptionalHandler>> = {
+  "upload-file": uploadFile,
+  "download-file": downloadFile,
+  "run-action": runAction,
+  "list-comments": listComments,
+  "add-comment": addComment,
+};
