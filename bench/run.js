@@ -147,7 +147,7 @@ const work = await mkdtemp(join(tmpdir(), "kintone-openapi-bench-"));
 try {
   console.log(`kintone-openapi benchmarks on Node ${process.version}, ${cpus().length} cores\n`);
   let large;
-  if (process.env.BENCH_ONLY !== "proxy") {
+  if (process.env.BENCH_ONLY !== "proxy" && process.env.BENCH_ONLY !== "files") {
     const generated = await benchGenerate(work);
     large = generated.large;
     await benchFetch(large);
@@ -156,6 +156,10 @@ try {
   if (!process.env.BENCH_ONLY || process.env.BENCH_ONLY === "proxy") {
     const proxy = await import(join(ROOT, "bench/proxy.js"));
     await proxy.run({ root: ROOT, work, record, probe: PROBE });
+  }
+  if (!process.env.BENCH_ONLY || process.env.BENCH_ONLY === "files") {
+    const files = await import(join(ROOT, "bench/files.js"));
+    await files.run({ root: ROOT, work, record, probe: PROBE });
   }
   const extra = process.env.BENCH_EXTRA ? await import(join(ROOT, process.env.BENCH_EXTRA)) : undefined;
   if (extra?.run) await extra.run({ work, large, record, runCli });

@@ -13,63 +13,75 @@ const BACKSLASH = 0x5c;
 const KEY = Buffer.from("contentBase64");
 /** The body besides the file's text: its name, type and JSON punctuation. */
 const REST_MAX = 64 * 1024;
-const BASE64 = /^[A-Za-z0-9+/]*$/;
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 export type UploadBody = { fields: Record<string, unknown>; data: Buffer | undefined };
 
-/** A growing buffer of the decoded file, bounded by `limit` bytes. */
+/** Base64's alphabet: the value of each byte, 64 for "=", 255 for a byte that is not base64. */
+const VALUES = new Uint8Array(256).fill(255);
+for (const [i, char] of [..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"].entries())
+  VALUES[char.charCodeAt(0)] = i;
+VALUES[0x3d] = 64;
+
+/**
+ * The decoded file in one growing buffer, bounded by `limit` bytes: base64 bytes are decoded one by one as they
+ * arrive (no intermediate strings, so nothing of the size of the file is left for the garbage collector).
+ */
 class Decoded {
   buffer: Buffer;
   size = 0;
-  /** Base64 characters not yet decoded (fewer than 4). */
-  private carry = "";
-  private padded = false;
+  private bits = 0;
+  private acc = 0;
+  private padding = 0;
 
   constructor(
     private readonly limit: number,
     expected: number,
     private readonly tooLarge: () => ProxyError,
   ) {
-    this.buffer = Buffer.allocUnsafe(Math.min(limit + 3, Math.max(1024, expected)));
+    this.buffer = Buffer.allocUnsafe(Math.min(limit, Math.max(1024, expected)));
   }
 
-  /** Takes more base64 text (latin1: one char per byte). */
-  push(text: string): void {
-    if (text === "") return;
-    if (this.padded) throw invalid();
-    const all = this.carry + text;
-    const cut = all.length - (all.length % 4);
-    this.carry = all.slice(cut);
-    this.decode(all.slice(0, cut));
+  /** Decodes `chunk[start, end)`. */
+  push(chunk: Uint8Array, start: number, end: number): void {
+    for (let i = start; i < end; i++) {
+      const value = VALUES[chunk[i] as number] as number;
+      if (value === 255) throw invalid();
+      if (value === 64) {
+        if (++this.padding > 2) throw invalid();
+        continue;
+      }
+      if (this.padding > 0) throw invalid();
+      this.acc = ((this.acc << 6) | value) & 0xffffff;
+      this.bits += 6;
+      if (this.bits >= 8) {
+        this.bits -= 8;
+        if (this.size === this.buffer.length) this.grow();
+        this.buffer[this.size++] = (this.acc >> this.bits) & 0xff;
+      }
+    }
+  }
+
+  /** Takes a JSON escape inside the text: only \/ is part of base64 (line breaks are skipped). */
+  escape(byte: number): void {
+    if (byte === 0x2f) this.push(SLASH, 0, 1);
+    else if (byte !== 0x6e && byte !== 0x72) throw invalid();
   }
 
   finish(): void {
-    if (this.carry === "") return;
-    // Unpadded base64 is taken too (some encoders leave the = out).
-    if (this.carry.length === 1) throw invalid();
-    const rest = this.carry;
-    this.carry = "";
-    this.decode(rest);
+    // What is left must be whole groups (padding optional): 1 leftover character is not base64.
+    if (this.bits === 6 || (this.padding > 0 && (this.bits + this.padding * 6) % 8 !== 0)) throw invalid();
   }
 
-  private decode(text: string): void {
-    if (text === "") return;
-    const body = text.replace(/=+$/, "");
-    if (!BASE64.test(body) || text.length - body.length > 2) throw invalid();
-    if (body.length !== text.length) this.padded = true;
-    const bytes = Math.floor((body.length * 3) / 4);
-    if (this.size + bytes > this.limit) throw this.tooLarge();
-    if (this.size + bytes > this.buffer.length) {
-      const grown = Buffer.allocUnsafe(
-        Math.min(this.limit + 3, Math.max(this.buffer.length * 2, this.size + bytes)),
-      );
-      this.buffer.copy(grown, 0, 0, this.size);
-      this.buffer = grown;
-    }
-    this.size += this.buffer.write(text, this.size, "base64");
+  private grow(): void {
+    if (this.size >= this.limit) throw this.tooLarge();
+    const grown = Buffer.allocUnsafe(Math.min(this.limit, this.buffer.length * 2));
+    this.buffer.copy(grown, 0, 0, this.size);
+    this.buffer = grown;
   }
 }
+
+const SLASH = Buffer.from("/");
 
 function invalid(): ProxyError {
   return new ProxyError(
@@ -142,17 +154,17 @@ export async function readUploadBody(
         if (inFile) {
           // Inside contentBase64's text: decode up to the closing quote (a JSON escape is only \/ or a line break).
           if (fileEscape) {
-            const byte = chunk[i] as number;
             fileEscape = false;
-            if (byte === 0x2f) decoded.push("/");
-            else if (byte !== 0x6e && byte !== 0x72) throw invalid();
+            decoded.escape(chunk[i] as number);
             i++;
             start = i;
             continue;
           }
-          let end = i;
-          while (end < chunk.length && chunk[end] !== QUOTE && chunk[end] !== BACKSLASH) end++;
-          decoded.push(chunk.toString("latin1", i, end));
+          const quote = chunk.indexOf(QUOTE, i);
+          const backslash = chunk.indexOf(BACKSLASH, i);
+          let end = quote < 0 ? chunk.length : quote;
+          if (backslash >= 0 && backslash < end) end = backslash;
+          decoded.push(chunk, i, end);
           if (end === chunk.length) {
             i = end;
             start = end;
@@ -231,7 +243,9 @@ export async function readUploadBody(
   const body = fields as Record<string, unknown>;
   if (files === 0 && typeof body.contentBase64 === "string") {
     // The key was written with escapes (\u0063…): decode the value JSON.parse read.
-    decoded.push(body.contentBase64);
+    if (/[^\x00-\x7f]/.test(body.contentBase64)) throw invalid();
+    const text = Buffer.from(body.contentBase64, "latin1");
+    decoded.push(text, 0, text.length);
     decoded.finish();
     files = 1;
   }
