@@ -63,7 +63,7 @@ describe("files, status and comments under faults (demo apps)", () => {
       }
       expect(answer.status).toBe(502);
       expect(answer.body.error.code).toBe("WriteOutcomeUnknown");
-      expect(answer.body.error.message).toContain("may or may not have been applied");
+      expect(answer.body.error.message).toContain("no usable answer came back");
       expect(calls(write.endpoint) - before).toBe(1);
     });
   }

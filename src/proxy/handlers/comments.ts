@@ -4,7 +4,7 @@ import { ProxyError } from "../errors.js";
 import type { KintoneComment } from "../kintone-client.js";
 import { optionError } from "./list.js";
 import type { OptionalHandler } from "./optional.js";
-import { recordId } from "./record-io.js";
+import { outcomeUnknown, recordId } from "./record-io.js";
 
 /**
  * The comments operations (--operations comments): a page of a record's comments, newest first, read 10 a call
@@ -121,8 +121,11 @@ export const addComment: OptionalHandler = {
         );
       return { code, type: entityType };
     });
-    const added = await ctx.write(resource, "comment", (k) =>
-      k.addComment({ app: resource.appId, record: id, comment: { text, mentions: converted } }),
+    const added = await outcomeUnknown(
+      ctx.write(resource, "comment", (k) =>
+        k.addComment({ app: resource.appId, record: id, comment: { text, mentions: converted } }),
+      ),
+      `The comment was sent to Kintone but no usable answer came back, so it may or may not have been posted: list the record's newest comments before posting it again.`,
     );
     return reply.json({ id: Number(added.id) }, 201);
   },

@@ -1,10 +1,11 @@
 import { FILE_MAX_BYTES, FILE_UPLOAD_BODY_MAX } from "../../kintone/limits.js";
 import { parseInteger } from "../../odata/query-options.js";
 import { ProxyError } from "../errors.js";
+import { KintoneApiError } from "../kintone-client.js";
 import { readUploadBody } from "../upload-body.js";
 import { optionError } from "./list.js";
 import type { OptionalHandler } from "./optional.js";
-import { recordId } from "./record-io.js";
+import { outcomeUnknown, recordId } from "./record-io.js";
 
 /**
  * The files operations (--operations files): upload takes the file as base64 in JSON and sends it to Kintone as
@@ -73,7 +74,10 @@ export const uploadFile: OptionalHandler = {
       contentType: typeof contentType === "string" ? contentType : "application/octet-stream",
       data,
     };
-    const { fileKey } = await ctx.write(resource, "file upload", (k) => k.uploadFile(file));
+    const { fileKey } = await outcomeUnknown(
+      ctx.write(resource, "file upload", (k) => k.uploadFile(file)),
+      "The file was sent to Kintone but no usable answer came back: upload it again (an upload never attached to a record is dropped by Kintone).",
+    );
     return reply.json({ fileKey }, 201);
   },
 };
@@ -130,7 +134,20 @@ export const downloadFile: OptionalHandler = {
       );
     }
     const fileKey = file.fileKey;
-    const opened = await ctx.read(resource, (k, signal) => k.downloadFile(fileKey, signal));
+    const opened = await ctx.read(resource, async (k, signal) => {
+      try {
+        return await k.downloadFile(fileKey, signal);
+      } catch (error) {
+        // The file went away between reading the record and downloading it (the record was changed meanwhile).
+        if (error instanceof KintoneApiError && error.code === "GAIA_BL01")
+          throw new ProxyError(
+            404,
+            "FileNotFound",
+            `The file is no longer attached to record ${id}: read the record again.`,
+          );
+        throw error;
+      }
+    });
     const name = typeof file.name === "string" ? file.name : "file";
     const type =
       typeof file.contentType === "string" && file.contentType !== ""

@@ -2,7 +2,7 @@ import { MAX_RECORD_ID } from "../../kintone/limits.js";
 import { ProxyError } from "../errors.js";
 import { KintoneApiError } from "../kintone-client.js";
 import type { OptionalHandler } from "./optional.js";
-import { readBack, recordId } from "./record-io.js";
+import { outcomeUnknown, readBack, recordId } from "./record-io.js";
 
 /**
  * The run-action operation (--operations status): PUT record/status.json with the action's name, the assignee and
@@ -55,27 +55,30 @@ export const runAction: OptionalHandler = {
       ...(typeof assignee === "string" ? { assignee } : {}),
       ...(typeof revision === "number" ? { revision: String(revision) } : {}),
     };
-    const done = await ctx.write(resource, "status action", async (k) => {
-      try {
-        return await k.updateStatus(call);
-      } catch (error) {
-        // Kintone refused the action (nothing was written): say why in the caller's terms.
-        if (error instanceof KintoneApiError && error.code === "GAIA_IL03")
-          throw new ProxyError(
-            400,
-            "ActionNotAvailable",
-            `The action ${JSON.stringify(action.slice(0, 100))} cannot be run on record ${id} now: it does not start from the record's current status, or the record does not meet its condition. Read the record's status and choose an action that starts from it.`,
-            { target: "action" },
-          );
-        if (error instanceof KintoneApiError && error.code === "GAIA_ST02")
-          throw new ProxyError(
-            400,
-            "ProcessManagementOff",
-            "The app's process management is turned off in Kintone: turn it on, or regenerate the spec without the status operations.",
-          );
-        throw error;
-      }
-    });
+    const done = await outcomeUnknown(
+      ctx.write(resource, "status action", async (k) => {
+        try {
+          return await k.updateStatus(call);
+        } catch (error) {
+          // Kintone refused the action (nothing was written): say why in the caller's terms.
+          if (error instanceof KintoneApiError && error.code === "GAIA_IL03")
+            throw new ProxyError(
+              400,
+              "ActionNotAvailable",
+              `The action ${JSON.stringify(action.slice(0, 100))} cannot be run on record ${id} now: it does not start from the record's current status, or the record does not meet its condition. Read the record's status and choose an action that starts from it.`,
+              { target: "action" },
+            );
+          if (error instanceof KintoneApiError && error.code === "GAIA_ST02")
+            throw new ProxyError(
+              400,
+              "ProcessManagementOff",
+              "The app's process management is turned off in Kintone: turn it on, or regenerate the spec without the status operations.",
+            );
+          throw error;
+        }
+      }),
+      `The action was sent to Kintone but no usable answer came back, so it may or may not have been run: read record ${id}'s status before running an action again.`,
+    );
     return reply.json(await readBack(ctx, resource, id, done.revision));
   },
 };
