@@ -104,3 +104,24 @@ describe("files, status and comments under faults (demo apps)", () => {
     expect(calls("POST file")).toBe(before);
   });
 });
+
+describe("FILE properties without the files operations (the default spec)", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness(SAMPLE_APPS_DIR);
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it("lists attached files but refuses to write them, saying how to get the upload", async () => {
+    const spec = h.spec as Record<string, any>;
+    expect(spec.components.schemas.Deal.properties.proposal.readOnly).toBe(true);
+    expect(spec.components.schemas.DealUpdate.properties.proposal).toBeUndefined();
+    expect(Object.keys(spec.paths)).not.toContain("/deals/files");
+    const refused = await h.call("PATCH", "/deals/1", { body: { proposal: [{ fileKey: "abc" }] } });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.details[0]).toMatchObject({ code: "ReadOnlyProperty", target: "proposal" });
+    expect(refused.body.error.details[0].message).toContain("--operations …,files");
+  });
+});
