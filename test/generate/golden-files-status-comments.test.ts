@@ -6,6 +6,7 @@ import { OPERATIONS, type OperationName } from "../../src/generate/build-documen
 import { generateSpec } from "../../src/generate/generate.js";
 import { SnapshotMetadataSource } from "../../src/kintone/snapshot-source.js";
 import { readBaseSpec, SAMPLE_APPS_DIR } from "../../src/templates.js";
+import { diffDocuments } from "../../src/validate/diff.js";
 import { validateDocument } from "../../src/validate/validate-document.js";
 import { FIXTURES, ROOT } from "../helpers/cli.js";
 
@@ -46,6 +47,13 @@ describe("generate --operations …,files,status,comments over each fixture", ()
 
       it("passes every Salesforce rule with no error and no warning", () => {
         expect(validateDocument(doc)).toEqual([]);
+      });
+
+      it("is a safe change for a spec registered without the groups (diff: nothing breaking)", async () => {
+        const registered = JSON.parse(await readFile(join(ROOT, `test/fixtures/golden/${name}.json`), "utf8"));
+        const changes = diffDocuments(registered, doc);
+        expect(changes.filter((c) => c.breaking)).toEqual([]);
+        expect(changes.length).toBeGreaterThan(0);
       });
 
       it("gives each opt-in operation a lowerCamelCase id, the app id, its kind, a success and a default answer", () => {
