@@ -32,6 +32,9 @@ export function buildFiles(build: AppBuild): void {
     return;
   }
   const appId = build.appId;
+  // Downloads read a top-level FILE property (a table's files are read through the record's rows).
+  const top = properties.filter((p) => p.type === "FILE").map((p) => p.name);
+  const example = top[0] ?? "attachments";
   build.put(fileSchemaNames.upload(singular), {
     type: "object",
     description: `A file to upload for ${build.about}, as JSON: its name, MIME type and bytes in base64 (in Flow and Apex a Text: EncodingUtil.base64Encode of a Blob). At most ${SIZE} bytes once decoded.`,
@@ -87,7 +90,7 @@ export function buildFiles(build: AppBuild): void {
     operationId: `upload${singular}File`,
     summary: `Upload a file for ${singular} records`,
     description: build.describe(
-      `Uploads a file to Kintone for ${build.about} and answers its fileKey. To attach it, create or update a record with the key in a FILE property (e.g. {"attachments":[{"fileKey":"…"}]}); a file not attached within 3 days is dropped by Kintone. Files up to ${SIZE} bytes (base64 text up to 12 MB, Salesforce's largest asynchronous callout; a synchronous callout, as from Flow, carries at most 6 MB, so about 4.4 MB of file). Larger files are refused with 413.`,
+      `Uploads a file to Kintone for ${build.about} and answers its fileKey. To attach it, create or update a record with the key in a FILE property (e.g. {"${example}":[{"fileKey":"…"}]}); a file not attached within 3 days is dropped by Kintone. Files up to ${SIZE} bytes (base64 text up to 12 MB, Salesforce's largest asynchronous callout; a synchronous callout, as from Flow, carries at most 6 MB, so about 4.4 MB of file). Larger files are refused with 413.`,
     ),
     requestBody: build.jsonBody(
       fileSchemaNames.upload(singular),
@@ -98,8 +101,6 @@ export function buildFiles(build: AppBuild): void {
       content: { "application/json": { schema: build.ref(fileSchemaNames.key(singular)) } },
     }),
   });
-  // Downloads read a top-level FILE property (a table's files are read through the record's rows).
-  const top = properties.filter((p) => p.type === "FILE").map((p) => p.name);
   if (top.length === 0) return;
   const property: ParameterObject = {
     name: "property",
