@@ -860,6 +860,13 @@ export function buildDocument(
 ): BuildResult {
   if (options.operations.length === 0)
     throw new ConfigError("no operations selected: give at least one of list, get, create, update, delete.");
+  if (
+    options.operations.includes("files") &&
+    !options.operations.some((o) => o === "create" || o === "update")
+  )
+    throw new ConfigError(
+      "--operations files needs create or update as well (an uploaded file is attached to a record by them): add update to --operations.",
+    );
   const warnings: string[] = [];
   const invented: InventedName[] = [];
   const sorted = [...apps].sort((a, b) => Number(a.app.appId) - Number(b.app.appId));
