@@ -39,7 +39,7 @@ describe("generate --operations …,files,status,comments from live Kintone", ()
   it("reads no process settings when status is not asked for", async () => {
     const before = sandbox.stats().byEndpoint["GET app/status"] ?? 0;
     const result = await runCli(
-      ["generate", "--app", "2", "--operations", "list,files,comments", "--stdout"],
+      ["generate", "--app", "2", "--operations", "list,update,files,comments", "--stdout"],
       {
         cwd: work.dir,
         env: { KINTONE_BASE_URL: sandbox.url, KINTONE_USERNAME: "sandbox", KINTONE_PASSWORD: "sandbox" },
