@@ -29,6 +29,8 @@ export type RequestInfo = {
   status?: number;
   /** The error code of the answer, when it is an error (for the access log). */
   error?: string;
+  /** The proxy cut an answer it had begun (a download whose file stopped arriving): logged as 502, not 499. */
+  cut?: boolean;
 };
 export const REQUEST_INFO = Symbol("kintone-openapi request info");
 type Incoming = IncomingMessage & { [REQUEST_INFO]?: RequestInfo };
@@ -336,6 +338,12 @@ export function createProxyApp(
           url: callerUrl(c),
           body: (limit) => readJsonBody(c.env.incoming, limit ?? options.maxBodyBytes),
           incoming: c.env.incoming,
+          cut: (code) => {
+            const info = infoOf(c);
+            info.cut = true;
+            info.error = code;
+            c.env.incoming.socket.destroy();
+          },
           reply,
         });
       });

@@ -50,7 +50,9 @@ describe("generate --operations …,files,status,comments over each fixture", ()
       });
 
       it("is a safe change for a spec registered without the groups (diff: nothing breaking)", async () => {
-        const registered = JSON.parse(await readFile(join(ROOT, `test/fixtures/golden/${name}.json`), "utf8"));
+        const registered = JSON.parse(
+          await readFile(join(ROOT, `test/fixtures/golden/${name}.json`), "utf8"),
+        );
         const changes = diffDocuments(registered, doc);
         expect(changes.filter((c) => c.breaking)).toEqual([]);
         expect(changes.length).toBeGreaterThan(0);

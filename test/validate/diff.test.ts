@@ -318,9 +318,7 @@ describe("diffDocuments: changes judged from the old spec", () => {
     // FileRef in the records; out of the inputs, read-only without --operations files), and the columns Kintone
     // requires in a table row to write.
     expect(breaking.filter((m) => m.startsWith("removed response"))).toHaveLength(15);
-    expect(
-      breaking.filter((m) => /^retyped property .*array<#FileRef> to array<object>$/.test(m)),
-    ).toEqual([
+    expect(breaking.filter((m) => /^retyped property .*array<#FileRef> to array<object>$/.test(m))).toEqual([
       "retyped property property Deal.proposal changed from array<#FileRef> to array<object>",
       "retyped property property Inquiry.attachment changed from array<#FileRef> to array<object>",
     ]);

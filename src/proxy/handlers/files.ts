@@ -1,7 +1,7 @@
 import { FILE_MAX_BYTES, FILE_UPLOAD_BODY_MAX } from "../../kintone/limits.js";
 import { parseInteger } from "../../odata/query-options.js";
 import { ProxyError } from "../errors.js";
-import { KintoneApiError } from "../kintone-client.js";
+import { CallAbortedError, KintoneApiError } from "../kintone-client.js";
 import { readUploadBody } from "../upload-body.js";
 import { optionError } from "./list.js";
 import type { OptionalHandler } from "./optional.js";
@@ -85,7 +85,7 @@ export const uploadFile: OptionalHandler = {
 export const downloadFile: OptionalHandler = {
   queryOptions: [],
   parameters: ["index", "name"],
-  async handle({ ctx, resource, params, url, reply }) {
+  async handle({ ctx, resource, params, url, reply, cut }) {
     const id = recordId(params.id ?? "");
     const property = resource.properties.get(params.property ?? "");
     if (property === undefined || property.type !== "FILE" || property.inTable) {
@@ -176,7 +176,10 @@ export const downloadFile: OptionalHandler = {
         try {
           next = await chunks.next();
         } catch (error) {
-          controller.error(error);
+          // Kintone stopped sending: end here, with the connection cut (when the caller left, it is gone already).
+          stage = "done";
+          if (!(error instanceof CallAbortedError)) cut("KintoneDownloadCut");
+          controller.close();
           return;
         }
         if (next.done) {
@@ -187,14 +190,16 @@ export const downloadFile: OptionalHandler = {
         }
         size += next.value.length;
         if (size > FILE_MAX_BYTES) {
+          stage = "done";
           opened.close();
-          controller.error(new Error("the file is larger than the record says"));
+          cut("FileTooLarge");
+          controller.close();
           return;
         }
         const all = carry.length > 0 ? Buffer.concat([carry, next.value]) : next.value;
-        const cut = all.length - (all.length % 3);
-        carry = Buffer.from(all.subarray(cut));
-        if (cut > 0) controller.enqueue(base64Bytes(all, cut));
+        const whole = all.length - (all.length % 3);
+        carry = Buffer.from(all.subarray(whole));
+        if (whole > 0) controller.enqueue(base64Bytes(all, whole));
       },
       cancel() {
         opened.close();

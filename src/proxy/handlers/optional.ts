@@ -21,6 +21,11 @@ export type OptionalRequest = {
   body(limit?: number): Promise<unknown>;
   /** The request itself, for a handler that reads its body its own way (the file upload). */
   incoming: IncomingMessage;
+  /**
+   * Cuts the connection of an answer already begun (its status and part of its body sent), so the caller cannot
+   * take it for a whole one; the access log shows 502 with `code`.
+   */
+  cut(code: string): void;
   reply: Reply;
 };
 
