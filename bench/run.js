@@ -147,7 +147,8 @@ const work = await mkdtemp(join(tmpdir(), "kintone-openapi-bench-"));
 try {
   console.log(`kintone-openapi benchmarks on Node ${process.version}, ${cpus().length} cores\n`);
   let large;
-  if (!process.env.BENCH_ONLY) {
+  // BENCH_ONLY=generate|proxy|bulk|files runs one group.
+  if (!process.env.BENCH_ONLY || process.env.BENCH_ONLY === "generate") {
     const generated = await benchGenerate(work);
     large = generated.large;
     await benchFetch(large);
@@ -160,6 +161,10 @@ try {
   if (!process.env.BENCH_ONLY || process.env.BENCH_ONLY === "bulk") {
     const bulk = await import(join(ROOT, "bench/bulk.js"));
     await bulk.run({ root: ROOT, work, record, probe: PROBE });
+  }
+  if (!process.env.BENCH_ONLY || process.env.BENCH_ONLY === "files") {
+    const files = await import(join(ROOT, "bench/files.js"));
+    await files.run({ root: ROOT, work, record, probe: PROBE });
   }
   const extra = process.env.BENCH_EXTRA ? await import(join(ROOT, process.env.BENCH_EXTRA)) : undefined;
   if (extra?.run) await extra.run({ work, large, record, runCli });

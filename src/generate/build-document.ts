@@ -166,6 +166,8 @@ export type AppBuild = {
    * properties) are required and never null: what an upsert matches records by.
    */
   keyedInput(description: string, keys: readonly PropertyModel[]): SchemaObject;
+  /** Reports why the app gets no operation of a group it was asked for (a warning of generate). */
+  warn(text: string): void;
 };
 
 /** Picks resource names for every app, unique ignoring case, honouring the config and the previous spec. */
@@ -586,7 +588,13 @@ function appDescription(meta: AppMetadata): string {
 }
 
 /** Builds the schemas and operations of one app into `document`. */
-function addApp(document: OpenAPIObject, plan: AppPlan, options: BuildOptions, taken: Set<string>): void {
+function addApp(
+  document: OpenAPIObject,
+  plan: AppPlan,
+  options: BuildOptions,
+  taken: Set<string>,
+  warnings: string[],
+): void {
   const { meta, singular, plural, properties } = plan;
   const appId = meta.app.appId;
   const schemas = document.components?.schemas as Record<string, SchemaObject>;
@@ -827,6 +835,7 @@ function addApp(document: OpenAPIObject, plan: AppPlan, options: BuildOptions, t
       return name;
     },
     keyedInput: (description, keys) => updateInput(description, keys),
+    warn: (text) => warnings.push(`app ${appId} "${meta.app.name}": ${text}`),
   };
   for (const group of OPTIONAL_OPERATIONS) if (wants.has(group)) OPTIONAL_BUILDERS[group]?.(build);
   document.tags = [...(document.tags ?? []), { name: tag, description: `Records of ${about}.` }];
@@ -865,6 +874,13 @@ export function buildDocument(
 ): BuildResult {
   if (options.operations.length === 0)
     throw new ConfigError("no operations selected: give at least one of list, get, create, update, delete.");
+  if (
+    options.operations.includes("files") &&
+    !options.operations.some((o) => o === "create" || o === "update")
+  )
+    throw new ConfigError(
+      "--operations files needs create or update as well (an uploaded file is attached to a record by them): add update to --operations.",
+    );
   const warnings: string[] = [];
   const invented: InventedName[] = [];
   const sorted = [...apps].sort((a, b) => Number(a.app.appId) - Number(b.app.appId));
@@ -887,6 +903,7 @@ export function buildDocument(
     const { properties, warnings: fieldWarnings } = buildAppFields(meta, {
       ...(options.apps?.[appId]?.fields !== undefined ? { overrides: options.apps[appId].fields } : {}),
       ...(options.pinned?.get(appId) !== undefined ? { pinned: options.pinned.get(appId)?.fields } : {}),
+      ...(options.operations.includes("files") ? { uploads: true } : {}),
     });
     warnings.push(...fieldWarnings);
     if (!properties.some((p) => p.writable)) {
@@ -905,7 +922,7 @@ export function buildDocument(
     plans.push({ meta, singular, plural, properties, rowSchemaNames });
   }
   const taken = new Set(Object.keys(document.components.schemas ?? {}).map((name) => name.toLowerCase()));
-  for (const plan of plans) addApp(document, plan, options, taken);
+  for (const plan of plans) addApp(document, plan, options, taken, warnings);
   // Only the schemas some operation uses (Entity only where an app has user fields), sorted to keep the file stable.
   const schemas = document.components.schemas as Record<string, SchemaObject>;
   const used = referencedSchemas(document.paths, schemas);

@@ -42,13 +42,20 @@ export type BuiltSpec = Omit<BuildResult, "invented"> & {
   invented: Invented[];
 };
 
-/** Reads the metadata of the apps (every app of a snapshot when `appIds` is empty). */
+/**
+ * Reads the metadata of the apps (every app of a snapshot when `appIds` is empty), with the process management
+ * settings when the spec is to have the `status` operations.
+ */
 export function readMetadata(
   source: MetadataSource,
   appIds: readonly string[],
   onProgress?: (done: number, total: number) => void,
+  operations: readonly string[] = [],
 ): Promise<AppMetadata[]> {
-  return source.readApps(appIds, onProgress ? { onProgress } : {});
+  return source.readApps(appIds, {
+    ...(onProgress ? { onProgress } : {}),
+    ...(operations.includes("status") ? { withProcessManagement: true } : {}),
+  });
 }
 
 /**
@@ -117,7 +124,7 @@ export type GenerateOutput = BuiltSpec & CheckedSpec;
 
 /** Reads metadata, builds the spec and validates it, in one call (for the demo and tests). */
 export async function generateSpec(input: GenerateInput): Promise<GenerateOutput> {
-  const apps = await readMetadata(input.source, input.appIds, input.onProgress);
+  const apps = await readMetadata(input.source, input.appIds, input.onProgress, input.build.operations);
   const built = buildSpec(apps, input.build, input.base);
   return { ...built, ...checkSpec(built.document, input.levels) };
 }

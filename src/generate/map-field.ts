@@ -42,6 +42,8 @@ export type MapContext = {
   /** Codes of fields that a lookup fills in (copy targets are read-only). */
   lookupTargets: ReadonlySet<string>;
   inSubtable: boolean;
+  /** Whether the spec has the upload operation, so FILE values can be written (`--operations files`). */
+  uploads?: boolean;
   /** The sibling fields by code (a lookup needs its copy targets' settings). */
   fields?: ReadonlyMap<string, FieldProperty | SubtableFieldProperty>;
 };
@@ -186,7 +188,7 @@ function shapeOf(field: FieldProperty | SubtableFieldProperty, facts: FieldKindF
     case "GROUP_SELECT":
       return { schema: base, notes: ["write the code of each entity"] };
     case "FILE":
-      return { schema: base, notes: ["write the fileKey of uploaded files"] };
+      return { schema: base };
     case "SUBTABLE":
       return {
         schema: base,
@@ -210,8 +212,14 @@ export function mapField(
   const shape = shapeOf(field, facts);
   if (shape === undefined) return undefined;
   const lookupTarget = ctx.lookupTargets.has(field.code);
-  const writable = isWritableField(field, ctx.lookupTargets);
+  const writable = isWritableField(field, ctx.lookupTargets, ctx.uploads === true);
   const notes = [...(shape.notes ?? [])];
+  if (field.type === "FILE")
+    notes.push(
+      writable
+        ? "write the fileKey of files uploaded with the upload operation"
+        : "the attached files' names, types and sizes; attaching files needs the files operations (--operations files)",
+    );
   const enforced = (field as { required?: boolean }).required === true && facts.requiredEnforced;
   if (lookupTarget) notes.push("filled in by a lookup");
   if (enforced)
@@ -245,6 +253,7 @@ export function mapField(
     const innerCtx: MapContext = {
       lookupTargets: lookupTargets(inner),
       inSubtable: true,
+      ...(ctx.uploads === true ? { uploads: true } : {}),
       fields: new Map(inner.map((f) => [f.code, f])),
     };
     mapped.rowFields = inner

@@ -25,6 +25,8 @@ export type NamingInput = {
   overrides?: Readonly<Record<string, string>>;
   /** Names the previous spec gave: field code → property name. */
   pinned?: ReadonlyMap<string, string>;
+  /** Whether the spec has the upload operation, so FILE properties are writable (`--operations files`). */
+  uploads?: boolean;
 };
 
 export type AppFieldsModel = {
@@ -129,6 +131,7 @@ export function buildAppFields(meta: AppMetadata, naming: NamingInput = {}): App
   const ctx = {
     lookupTargets: collectLookupTargets(fields),
     inSubtable: false,
+    ...(naming.uploads === true ? { uploads: true } : {}),
     fields: new Map(fields.map((field) => [field.code, field])),
   };
   const mapped = fields

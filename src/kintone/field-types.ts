@@ -52,8 +52,11 @@ export type SystemType = "__ID__" | "__REVISION__" | "__ROW_ID__";
  */
 export type FieldKind = FieldType | SystemType | "CALC_DATE" | "CALC_DATETIME" | "CALC_TEXT";
 
-/** Who may write a value through the record API. */
-export type Writability = "yes" | "no" | "admin-on-add";
+/**
+ * Who may write a value through the record API. `with-uploads`: a FILE value is the key of a file uploaded first
+ * (POST /k/v1/file.json), so a spec offers it as writable only when it has the upload operation (`--operations files`).
+ */
+export type Writability = "yes" | "no" | "admin-on-add" | "with-uploads";
 
 export type FieldKindFacts = {
   value: ValueKind;
@@ -259,7 +262,7 @@ export const FIELD_KINDS: Readonly<Record<FieldKind, FieldKindFacts>> = {
     query: LONG_TEXT,
     emptiness: "is empty",
     sortable: false,
-    writable: "yes",
+    writable: "with-uploads",
     empty: [],
   },
   STATUS: { ...COMPUTED, value: "text", query: ["=", "!=", "in", "not in"], sortable: true, empty: "" },
@@ -334,14 +337,19 @@ export function lookupTargets(fields: Iterable<FieldProperty | SubtableFieldProp
 
 /**
  * Whether a record write by an ordinary API caller may set the field: not computed, not a lookup copy target, not
- * auto-calculated text. (Admins may also set CREATOR/MODIFIER/CREATED_TIME/UPDATED_TIME on add.)
+ * auto-calculated text, and for FILE only when files can be uploaded (`uploads`). (Admins may also set
+ * CREATOR/MODIFIER/CREATED_TIME/UPDATED_TIME on add.)
  */
 export function isWritableField(
   field: FieldProperty | SubtableFieldProperty,
   copyTargets: ReadonlySet<string>,
+  uploads = false,
 ): boolean {
+  const writable = FIELD_KINDS[field.type].writable;
   return (
-    FIELD_KINDS[field.type].writable === "yes" && !copyTargets.has(field.code) && !isAutoCalculatedText(field)
+    (writable === "yes" || (writable === "with-uploads" && uploads)) &&
+    !copyTargets.has(field.code) &&
+    !isAutoCalculatedText(field)
   );
 }
 

@@ -42,3 +42,22 @@ export const SKIP_MAX = 2_147_483_647;
 
 /** The longest `$skiptoken` the proxy makes or takes (stated in the spec; longer ones are refused unread). */
 export const SKIP_TOKEN_MAX = 512;
+
+/**
+ * The largest file the files operations move, in bytes once decoded (stated in the spec): its base64 text is 12,000,000
+ * characters, which fits Salesforce's largest callout (12 MB, asynchronous Apex); a synchronous callout (Flow) carries
+ * at most 6 MB, about 4.4 MB of file. Kintone's own limit is 1 GB per file.
+ */
+export const FILE_MAX_BYTES = 9_000_000;
+
+/** The body limit of the upload operation: the file's base64 text and room for its name and type. */
+export const FILE_UPLOAD_BODY_MAX = Math.ceil(FILE_MAX_BYTES / 3) * 4 + 16 * 1024;
+
+/** Kintone answers at most 10 comments a call (GET /k/v1/record/comments.json `limit`). */
+export const COMMENTS_PER_CALL = 10;
+
+/** The largest `$top` of the list-comments operation: at most 10 Kintone calls a request. */
+export const COMMENTS_TOP_MAX = 100;
+
+/** Kintone's longest comment text, in characters. */
+export const COMMENT_TEXT_MAX = 65_535;

@@ -29,6 +29,8 @@ export type RequestInfo = {
   status?: number;
   /** The error code of the answer, when it is an error (for the access log). */
   error?: string;
+  /** The proxy cut an answer it had begun (a download whose file stopped arriving): logged as 502, not 499. */
+  cut?: boolean;
 };
 export const REQUEST_INFO = Symbol("kintone-openapi request info");
 type Incoming = IncomingMessage & { [REQUEST_INFO]?: RequestInfo };
@@ -95,7 +97,11 @@ function baseHeaders(corsOrigin: string | undefined): Readonly<Record<string, st
  */
 export type Reply = {
   json(body: unknown, status?: number, extra?: Record<string, string>): Response;
-  raw(body: string | Uint8Array | null, status: number, headers: Record<string, string>): Response;
+  raw(
+    body: string | Uint8Array | ReadableStream<Uint8Array> | null,
+    status: number,
+    headers: Record<string, string>,
+  ): Response;
 };
 
 function replier(base: Readonly<Record<string, string>>): Reply {
@@ -331,6 +337,13 @@ export function createProxyApp(
           params: c.req.param() as Record<string, string>,
           url: callerUrl(c),
           body: (limit) => readJsonBody(c.env.incoming, limit ?? options.maxBodyBytes),
+          incoming: c.env.incoming,
+          cut: (code) => {
+            const info = infoOf(c);
+            info.cut = true;
+            info.error = code;
+            c.env.incoming.socket.destroy();
+          },
           reply,
         });
       });

@@ -235,7 +235,10 @@ function convertFields(
       details.push({
         code: "ReadOnlyProperty",
         target,
-        message: `${target} is read-only (Kintone computes it); leave it out.`,
+        message:
+          info.type === "FILE"
+            ? `${target} is read-only in this spec (it has no file upload): leave it out, or regenerate the spec with --operations …,files.`
+            : `${target} is read-only (Kintone computes it); leave it out.`,
       });
       continue;
     }

@@ -1,5 +1,7 @@
+import { randomBytes } from "node:crypto";
 import { EventEmitter } from "node:events";
 import { readFileSync } from "node:fs";
+import { Readable } from "node:stream";
 import { Agent, type Dispatcher, EnvHttpProxyAgent } from "undici";
 import { UsageError } from "../errors.js";
 import type { ConnectionOptions } from "../kintone/connection.js";
@@ -241,6 +243,11 @@ export class KintoneClient {
     } catch (error) {
       throw networkError(error);
     }
+    return this.answer(response, method !== "GET");
+  }
+
+  /** The parsed JSON object of a 2xx answer, or the error it means (a redirect, a page that is not the API's). */
+  private async answer(response: Dispatcher.ResponseData, write: boolean): Promise<Json> {
     const status = response.statusCode;
     let text: string;
     try {
@@ -248,7 +255,6 @@ export class KintoneClient {
     } catch (error) {
       throw networkError(error);
     }
-    const write = method !== "GET";
     if (status >= 300 && status < 400) {
       const location = response.headers.location;
       let target = "another address";
@@ -320,6 +326,76 @@ export class KintoneClient {
   /** The path of an endpoint as bulkRequest names it (`/k/v1/records.json`, or under the guest space). */
   apiPath(endpoint: string): string {
     return `${this.prefix}${endpoint}.json`;
+  }
+
+  /**
+   * Sends one file as Kintone's multipart upload (POST file.json, part `file`): the file's bytes go out as they are,
+   * between a header and a trailer, never copied into one body.
+   */
+  async upload(file: { name: string; contentType: string; data: Buffer }, signal?: Hangup): Promise<Json> {
+    const boundary = `----kintone-openapi-${randomBytes(12).toString("hex")}`;
+    // Quotes and line breaks cannot be in a multipart header value; browsers write them as %22 and drop them.
+    const filename = file.name.replace(/"/g, "%22").replace(/[\r\n]/g, "");
+    const head = Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: ${file.contentType}\r\n\r\n`,
+    );
+    const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await this.dispatcher.request({
+        origin: this.origin,
+        path: `${this.prefix}file.json`,
+        method: "POST",
+        headers: {
+          ...this.headers,
+          "content-type": `multipart/form-data; boundary=${boundary}`,
+          "content-length": String(head.length + file.data.length + tail.length),
+        },
+        body: Readable.from([head, file.data, tail]),
+        ...(signal !== undefined ? { signal } : {}),
+      });
+    } catch (error) {
+      throw networkError(error);
+    }
+    return this.answer(response, true);
+  }
+
+  /**
+   * Opens a stored file (GET file.json?fileKey=): its bytes as they arrive. Whatever Kintone answers with 200 is the
+   * file (a JSON file comes as application/json too); any other answer is read as Kintone's error.
+   */
+  async download(fileKey: string, signal?: Hangup): Promise<{ body: AsyncIterable<Buffer>; close(): void }> {
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await this.dispatcher.request({
+        origin: this.origin,
+        path: `${this.prefix}file.json?${encodeParams({ fileKey })}`,
+        method: "GET",
+        headers: this.headers,
+        ...(signal !== undefined ? { signal } : {}),
+      });
+    } catch (error) {
+      throw networkError(error);
+    }
+    if (response.statusCode !== 200) {
+      await this.answer(response, false);
+      throw new KintoneBadResponseError(
+        response.statusCode,
+        "Kintone answered the file download with an unexpected status",
+        false,
+      );
+    }
+    const stream = response.body;
+    return {
+      body: (async function* () {
+        try {
+          for await (const chunk of stream) yield chunk as Buffer;
+        } catch (error) {
+          throw networkError(error);
+        }
+      })(),
+      close: () => stream.destroy(),
+    };
   }
 
   /** Closes the pool's idle connections. */
@@ -521,4 +597,69 @@ export class KintoneRecords {
       return written as Array<{ id: string; revision: string }>;
     });
   }
+
+  // Files (--operations files): POST file.json as multipart, GET file.json as the file's bytes.
+
+  async uploadFile(
+    file: { name: string; contentType: string; data: Buffer },
+    signal?: Hangup,
+  ): Promise<{ fileKey: string }> {
+    const body = await this.client.upload(file, signal);
+    if (typeof body.fileKey !== "string" || body.fileKey === "") throw shape("file", true);
+    return { fileKey: body.fileKey };
+  }
+
+  downloadFile(fileKey: string, signal?: Hangup): Promise<{ body: AsyncIterable<Buffer>; close(): void }> {
+    return this.client.download(fileKey, signal);
+  }
+
+  // Process management (--operations status): PUT record/status.json runs one action.
+
+  async updateStatus(
+    params: { app: string; id: string; action: string; assignee?: string; revision?: string },
+    signal?: Hangup,
+  ): Promise<{ revision: string }> {
+    const body = await this.client.call("PUT", "record/status", params, signal);
+    if (typeof body.revision !== "string" || !NUMERIC.test(body.revision)) throw shape("record/status", true);
+    return { revision: body.revision };
+  }
+
+  // Comments (--operations comments): GET record/comments.json (at most 10 a call), POST record/comment.json.
+
+  async getComments(
+    params: { app: string; record: string; order: "asc" | "desc"; offset: number; limit: number },
+    signal?: Hangup,
+  ): Promise<{ comments: KintoneComment[]; older: boolean }> {
+    const body = await this.client.call("GET", "record/comments", params, signal);
+    const comments = body.comments;
+    if (
+      !Array.isArray(comments) ||
+      !comments.every((c) => isObject(c) && typeof c.id === "string" && NUMERIC.test(c.id)) ||
+      typeof body.older !== "boolean"
+    )
+      throw shape("record/comments", false);
+    return { comments: comments as KintoneComment[], older: body.older };
+  }
+
+  async addComment(
+    params: {
+      app: string;
+      record: string;
+      comment: { text: string; mentions: Array<{ code: string; type: string }> };
+    },
+    signal?: Hangup,
+  ): Promise<{ id: string }> {
+    const body = await this.client.call("POST", "record/comment", params, signal);
+    if (typeof body.id !== "string" || !NUMERIC.test(body.id)) throw shape("record/comment", true);
+    return { id: body.id };
+  }
 }
+
+/** A comment as GET record/comments.json answers it. */
+export type KintoneComment = {
+  id: string;
+  text?: unknown;
+  createdAt?: unknown;
+  creator?: unknown;
+  mentions?: unknown;
+};

@@ -202,7 +202,7 @@ export async function createProxyServer(options: ProxyOptions): Promise<ProxySer
             time: new Date().toISOString(),
             method: String(req.method ?? "").slice(0, 20),
             path: logPath(req.url),
-            status: res.writableFinished ? res.statusCode : 499,
+            status: info.cut ? 502 : res.writableFinished ? res.statusCode : 499,
             durationMs: Math.round(Number(process.hrtime.bigint() - started) / 1e5) / 10,
             kintoneCalls: info.ctx?.calls ?? 0,
             ...(info.operation ? { operation: info.operation } : {}),

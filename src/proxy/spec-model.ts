@@ -288,7 +288,33 @@ export function readSpecModel(doc: unknown, source: string): SpecModel {
     );
   }
   for (const resource of resources) {
-    if (resource.properties.size === 0) {
+    // A spec of opt-in operations only (--operations status,comments): the record schema is the one run-action answers.
+    for (const optional of resource.optional) {
+      if (resource.properties.size > 0) break;
+      const responses = isObject(optional.object.responses) ? optional.object.responses : {};
+      const ok = responses["200"] ?? responses["201"];
+      const name = refName(isObject(ok) ? jsonSchemaOf(ok.content) : undefined);
+      const schema = name !== undefined ? schemas[name] : undefined;
+      const props = isObject(schema) && isObject(schema.properties) ? schema.properties : {};
+      if (
+        name !== undefined &&
+        isObject(props.revision) &&
+        props.revision["x-kintone-field-code"] === "$revision"
+      ) {
+        resource.properties = propertiesOf(schema as Json, schemas, false, source);
+        resource.singular = name;
+      }
+    }
+    // Comments need no record schema; every other operation reads or writes the record's properties.
+    const needsRecord =
+      resource.operations.size > 0 ||
+      resource.optional.some(
+        (o) =>
+          !o.operation.endsWith("-comment") &&
+          !o.operation.endsWith("-comments") &&
+          o.operation !== "upload-file",
+      );
+    if (resource.properties.size === 0 && needsRecord) {
       throw new UsageError(
         `${source}: the record schema of app ${resource.appId} could not be found; regenerate the spec with "kintone-openapi generate".`,
       );

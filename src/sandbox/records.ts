@@ -491,7 +491,7 @@ function writeFields(
     const given = input[field.code];
     if (given === undefined || typeof given !== "object" || given === null) continue;
     const settable =
-      isWritable(field, targets) && (mode === "add" || factsOfType(field.type)?.writable === "yes");
+      isWritable(field, targets) && (mode === "add" || factsOfType(field.type)?.writable !== "admin-on-add");
     if (!settable) continue;
     const key = `${prefix}.${field.code}`;
     if (field.type === "SUBTABLE") {

@@ -139,12 +139,9 @@ const CASES: Array<[string, Want]> = [
             size: { type: "integer", format: "int64" },
           },
         },
+        readOnly: true,
       },
-      create: {
-        type: "array",
-        nullable: true,
-        items: { type: "object", required: ["fileKey"], properties: { fileKey: { minLength: 1 } } },
-      },
+      // Without --operations files no operation can upload a file, so FILE is read-only (not in the inputs).
     },
   ],
   [

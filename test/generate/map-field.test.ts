@@ -41,7 +41,8 @@ describe("mapField: one case per Kintone field type (java-client fixture)", () =
     ["userselect", "USER_SELECT", entity, true],
     ["orgselect", "ORGANIZATION_SELECT", entity, true],
     ["groupselect", "GROUP_SELECT", entity, true],
-    ["file", "FILE", { type: "array", items: { type: "object" } }, true],
+    // Read-only until the spec has the upload operation (--operations files): see the next test.
+    ["file", "FILE", { type: "array", items: { type: "object" } }, false],
     ["table", "SUBTABLE", { type: "array" }, true],
     ["lookup", "NUMBER", { type: "number", format: "double" }, true],
   ])("%s (%s)", (code, type, schema, writable) => {
@@ -50,6 +51,13 @@ describe("mapField: one case per Kintone field type (java-client fixture)", () =
     expect(mapped?.schema).toMatchObject(schema);
     expect(mapped?.writable).toBe(writable);
     expect(mapped?.capability).toEqual(capabilityOf(type as never, false));
+  });
+
+  it("makes FILE writable only when files can be uploaded (--operations files)", () => {
+    expect(
+      mapField(field("file"), { lookupTargets: new Set(), inSubtable: false, uploads: true })?.writable,
+    ).toBe(true);
+    expect(map(field("file"))?.notes.join(" ")).toContain("--operations files");
   });
 
   it.each(["reference_table", "group"])("leaves %s out of records", (code) => {

@@ -136,6 +136,9 @@ describe("redocly lint (recommended) of every generated spec", () => {
       await writeFile(file, text);
       files.push(file);
     }
+    // The specs with the files, status and comments operations (issue #14), as committed beside the golden specs.
+    const optional = join(ROOT, "test/fixtures/golden/files-status-comments");
+    for (const name of (await readdir(optional)).sort()) files.push(join(optional, name));
   });
   afterAll(() => work?.cleanup());
 

@@ -315,11 +315,19 @@ describe("diffDocuments: changes judged from the old spec", () => {
     const changes = diffDocuments(before, golden);
     const breaking = changes.filter((c) => c.breaking).map((c) => `${c.kind} ${c.target} ${c.message}`);
     // Breaking: the explicit error outputs (replaced by default), FILE properties (inline objects instead of
-    // FileRef), and the columns Kintone requires in a table row to write.
+    // FileRef in the records; out of the inputs, read-only without --operations files), and the columns Kintone
+    // requires in a table row to write.
     expect(breaking.filter((m) => m.startsWith("removed response"))).toHaveLength(15);
-    expect(
-      breaking.filter((m) => /^retyped property .*array<#FileRef> to array<object>$/.test(m)),
-    ).toHaveLength(6);
+    expect(breaking.filter((m) => /^retyped property .*array<#FileRef> to array<object>$/.test(m))).toEqual([
+      "retyped property property Deal.proposal changed from array<#FileRef> to array<object>",
+      "retyped property property Inquiry.attachment changed from array<#FileRef> to array<object>",
+    ]);
+    expect(breaking.filter((m) => /^removed property property \w+(Create|Update)\./.test(m))).toEqual([
+      "removed property property DealCreate.proposal was removed",
+      "removed property property DealUpdate.proposal was removed",
+      "removed property property InquiryCreate.attachment was removed",
+      "removed property property InquiryUpdate.attachment was removed",
+    ]);
     expect(
       breaking.filter((m) => m.startsWith("made-required property property DealLineItemsRowInput.")),
     ).toEqual([
@@ -327,7 +335,7 @@ describe("diffDocuments: changes judged from the old spec", () => {
       "made-required property property DealLineItemsRowInput.quantity became required",
     ]);
     expect(breaking).toContain("removed schema object FileRef was removed");
-    expect(breaking).toHaveLength(15 + 6 + 2 + 1);
+    expect(breaking).toHaveLength(15 + 2 + 4 + 2 + 1);
     // Safe: default added, nullable, enums and limits off the answers, id/revision required in answers, security.
     const safe = changes.filter((c) => !c.breaking);
     const kinds = new Set(safe.map((c) => `${c.kind} ${c.target}`));

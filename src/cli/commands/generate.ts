@@ -342,7 +342,7 @@ async function resolvePlan(context: CommandContext, flags: GenerateFlags): Promi
 
 async function readApps(plan: Plan): Promise<AppMetadata[]> {
   plan.output.info(plan.output.color.dim(`Reading app metadata from ${plan.source.origin}…`));
-  return readMetadata(plan.source, plan.appIds, createProgress(plan.output));
+  return readMetadata(plan.source, plan.appIds, createProgress(plan.output), plan.build.operations);
 }
 
 // Step 3: build the spec; on a terminal, ask for readable names where the tool had to invent them and build again

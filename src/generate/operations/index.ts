@@ -1,5 +1,8 @@
 import type { AppBuild, OptionalOperation } from "../build-document.js";
 import { buildBulk } from "./bulk.js";
+import { buildComments } from "./comments.js";
+import { buildFiles } from "./files.js";
+import { buildStatus } from "./status.js";
 import { buildUpsert } from "./upsert.js";
 
 /**
@@ -10,4 +13,7 @@ import { buildUpsert } from "./upsert.js";
 export const OPTIONAL_BUILDERS: Partial<Record<OptionalOperation, (build: AppBuild) => void>> = {
   upsert: buildUpsert,
   bulk: buildBulk,
+  files: buildFiles,
+  status: buildStatus,
+  comments: buildComments,
 };

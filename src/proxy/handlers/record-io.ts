@@ -50,3 +50,17 @@ export async function readBack(ctx: CallContext, resource: Resource, id: string,
     return { id: Number(id), revision: Number(revision) };
   }
 }
+
+/**
+ * A write whose outcome is unknown (502/504 WriteOutcomeUnknown), said in the terms of the operation: what to check
+ * before trying again. Every other error passes unchanged.
+ */
+export async function outcomeUnknown<T>(write: Promise<T>, message: string): Promise<T> {
+  try {
+    return await write;
+  } catch (error) {
+    if (error instanceof ProxyError && error.code === "WriteOutcomeUnknown")
+      throw new ProxyError(error.status, error.code, message, { headers: error.headers });
+    throw error;
+  }
+}
