@@ -364,8 +364,6 @@ export function registerSalesforce(program: Command, state: RunState): void {
     ],
     run: (context, flags) => handleSalesforce(context, flags),
   });
-  // `salesforce set-key --service-name …`: the options after set-key are set-key's, not the folder's.
-  command.enablePositionalOptions();
   defineCommand<SetKeyFlags>(command, state, {
     name: "set-key",
     description:
@@ -391,6 +389,14 @@ export function registerSalesforce(program: Command, state: RunState): void {
       "kintone-openapi salesforce set-key --target-org me@example.com --service-name Kintone",
       "SF_INSTANCE_URL=https://example.my.salesforce.com SF_ACCESS_TOKEN=… KINTONE_OPENAPI_API_KEY=… kintone-openapi salesforce set-key",
     ],
-    run: (context, flags) => handleSetKey(context, flags),
+    // Commander hands options both commands declare (--service-name, --api-version) to the parent: take them there.
+    run: (context, flags) => {
+      const parent = command.opts<SalesforceFlags>();
+      return handleSetKey(context, {
+        ...flags,
+        serviceName: flags.serviceName ?? parent.serviceName,
+        apiVersion: flags.apiVersion ?? parent.apiVersion,
+      });
+    },
   }).exitOverride();
 }
