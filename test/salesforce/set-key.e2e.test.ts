@@ -174,7 +174,7 @@ describe("salesforce set-key, against a stand-in of the Connect REST resource", 
     expect(result.code).toBe(0);
     expect(state.seen.map((s) => s.method)).toEqual(["GET", "PATCH"]);
     expect(state.seen[0]?.url).toContain("externalCredential=Sales_Kintone_Proxy&");
-    expect((state.seen[1]?.body as { credentials: unknown }).credentials).toEqual({
+    expect((state.seen[1]?.body as { credentials?: unknown } | undefined)?.credentials).toEqual({
       ApiKey: { value: KEY, encrypted: true },
     });
     expect(result.stderr).toMatch(
