@@ -171,7 +171,7 @@ function permissionSet(input: FolderInput): XmlElement {
       allowRead: true,
       modifyAllRecords: false,
       object: "UserExternalCredential",
-      viewAllFields: false,
+      // No viewAllFields: it is newer than API 59.0, the oldest version written here, and false by default.
       viewAllRecords: false,
     },
   };
