@@ -80,10 +80,10 @@ async function existingPackageDirectory(folder: string): Promise<string | undefi
   return chosen.path.replace(/^\.\//, "").replace(/\/+$/, "");
 }
 
-async function readPreviousFile(path: string): Promise<PreviousRegistration> {
+async function readPreviousFile(cwd: string, path: string): Promise<PreviousRegistration> {
   let text: string;
   try {
-    text = await readFile(path, "utf8");
+    text = await readFile(resolve(cwd, path), "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new UsageError(
@@ -187,7 +187,7 @@ export async function handleSalesforce(context: CommandContext, flags: Salesforc
   let previous: PreviousRegistration | undefined;
   let twoStep = false;
   if (flags.previous !== undefined) {
-    previous = await readPreviousFile(resolve(cwd, flags.previous));
+    previous = await readPreviousFile(cwd, flags.previous);
     const plan = planUpdate(previous, spec);
     const print = (line: string) => output.info(line);
     if (plan.changes.length > 0) printChanges(output, plan.changes, print);
