@@ -164,6 +164,21 @@ describe("kintone-openapi salesforce on the demo spec, as a user runs it", () =>
     expect(await exists(join(dir, "refused"))).toBe(false);
   });
 
+  it("--help of salesforce and set-key: two or three examples, defaults one way, every variable read named", async () => {
+    const source = await readFile(new URL("../../src/cli/commands/salesforce.ts", import.meta.url), "utf8");
+    const helps = [await cli(["salesforce", "--help"]), await cli(["salesforce", "set-key", "--help"])];
+    for (const { stdout, code } of helps) {
+      expect(code).toBe(0);
+      const examples = stdout.trimEnd().split("\nExamples:\n")[1]?.split("\n") ?? [];
+      expect(examples.length).toBeGreaterThanOrEqual(2);
+      expect(examples.length).toBeLessThanOrEqual(3);
+      for (const example of examples) expect(example).toContain("kintone-openapi salesforce");
+      expect(stdout.replace(/\s+/g, " ").match(/\(default[^:]/g)).toBeNull();
+    }
+    for (const [, name] of source.matchAll(/\benv\.([A-Z][A-Z0-9_]*)/g))
+      expect(helps[1]?.stdout, name).toContain(name as string);
+  });
+
   describe("--previous", () => {
     let registered: string;
     beforeAll(async () => {
