@@ -60,6 +60,11 @@ export function checkInstanceUrl(value: string, from: string): string {
  * output holds the token, so none of it is ever repeated; only the CLI's error message is.
  */
 export async function sessionFromSfCli(org: string, run: Runner = spawnRunner): Promise<OrgSession> {
+  // An alias or a username (an email address): nothing a shell could read as syntax (sf is a .cmd on Windows).
+  if (!/^[A-Za-z0-9][A-Za-z0-9._@+-]*$/.test(org))
+    throw new UsageError(
+      `--target-org takes an alias or a username as the Salesforce CLI knows it (got ${JSON.stringify(org.slice(0, 100))}).`,
+    );
   let answer: { code: number; stdout: string; stderr: string };
   try {
     answer = await run("sf", ["org", "display", "--json", "--target-org", org]);

@@ -208,6 +208,7 @@ describe("salesforce set-key, against a stand-in of the Connect REST resource", 
       /the Salesforce CLI has no session for org nope: No authorization information found for nope\. \(log in with sf org login web --alias nope\)/,
     ],
     [[], {}, /give the org: --target-org <alias\|username>/],
+    [["--target-org", "my-org;rm -rf ~"], {}, /--target-org takes an alias or a username/],
     [
       ["--target-org", "my-org"],
       { KINTONE_OPENAPI_API_KEY: "" },

@@ -27,6 +27,7 @@ import {
   sessionFromSfCli,
   setCredentialKey,
 } from "../../salesforce/set-key.js";
+import { isPrivateHost } from "../../util/address.js";
 import { writeFileAtomic } from "../../util/atomic-write.js";
 import { exists } from "../../util/fs.js";
 import { loadDocument, UnreadableDocumentError } from "../../validate/load-document.js";
@@ -158,11 +159,17 @@ export async function handleSalesforce(context: CommandContext, flags: Salesforc
   }
   const spec = loaded.doc;
   const proxyUrl = resolveProxyUrl(spec, flags.proxyUrl);
-  const host = new URL(proxyUrl).hostname;
-  if (!proxyUrl.startsWith("https:"))
-    output.warn(`the proxy URL ${proxyUrl} is not https: Salesforce would send the key in clear.`);
-  else if (/^(localhost|127\.|10\.|192\.168\.|\[::1\])/.test(host))
-    output.warn(`the proxy URL ${proxyUrl} is a local address, which Salesforce cannot call.`);
+  if (isPrivateHost(new URL(proxyUrl).hostname))
+    output.warn(
+      `the spec's server is ${proxyUrl}, which Salesforce cannot call (this machine or a private network): regenerate the spec with the proxy's public https URL (generate --proxy-url) before deploying.`,
+    );
+  else if (!proxyUrl.startsWith("https:"))
+    output.warn(`the spec's server ${proxyUrl} is not https: Salesforce would send the key in clear.`);
+  const warnings = problems.length - errors.length;
+  if (warnings > 0)
+    output.info(
+      `${specPath} has ${warnings} warning${warnings === 1 ? "" : "s"} (it registers; ${selfCommand()} validate ${specPath} lists them).`,
+    );
   const selected = selectOperations(specOperations(spec), flags.operations);
 
   const base = {
