@@ -9,6 +9,8 @@ export const DEVELOPER_NAME = /^[A-Za-z](?:[A-Za-z0-9]|_(?!_))*(?<!_)$/;
 
 /** Longest base name taken from --service-name: the longest derived name (`<base>_Proxy_Callout`) stays ≤ 80. */
 export const MAX_BASE_LENGTH = 40;
+/** Longest --service-name: labels (`<name> proxy callout`) stay within Salesforce's 80 characters. */
+export const MAX_LABEL_LENGTH = 60;
 
 /** Every name the folder uses, derived from one service name, the same on every run. */
 export type SalesforceNames = {
@@ -42,9 +44,9 @@ export function deriveNames(serviceName: string): SalesforceNames {
       `--service-name must start with an ASCII letter and hold letters, digits, spaces or underscores (got ${JSON.stringify(serviceName)}), e.g. --service-name Kintone.`,
     );
   }
-  if (base.length > MAX_BASE_LENGTH) {
+  if (base.length > MAX_BASE_LENGTH || label.length > MAX_LABEL_LENGTH) {
     throw new UsageError(
-      `--service-name makes the developer name ${base}, longer than ${MAX_BASE_LENGTH} characters: give a shorter name.`,
+      `--service-name is too long (at most ${MAX_LABEL_LENGTH} characters, and ${MAX_BASE_LENGTH} in the developer name ${base}): give a shorter name.`,
     );
   }
   return {

@@ -162,9 +162,12 @@ describe("names, versions and URLs", () => {
     ]).toEqual([registration, credential, credential, permissionSet]);
   });
 
-  it.each(["", "2024 sales", "稟議", "___", "x".repeat(41)])("refuses --service-name %j", (given) => {
-    expect(() => deriveNames(given)).toThrow(/--service-name/);
-  });
+  it.each(["", "2024 sales", "稟議", "___", "x".repeat(41), `Kintone${" -".repeat(30)}`])(
+    "refuses --service-name %j",
+    (given) => {
+      expect(() => deriveNames(given)).toThrow(/--service-name/);
+    },
+  );
 
   it.each(["59.0", "62.0", "67.0"])("takes --api-version %s", (v) => expect(checkApiVersion(v)).toBe(v));
   it.each(["58.0", "62", "v62.0", "62.1", ""])("refuses --api-version %j", (v) => {
