@@ -1,4 +1,4 @@
-import { readdir, readFile, writeFile } from "node:fs/promises";
+import { readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { ComponentSet, MetadataConverter } from "@salesforce/source-deploy-retrieve";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -162,6 +162,20 @@ describe("kintone-openapi salesforce on the demo spec, as a user runs it", () =>
     expect(result.stderr).toMatch(message);
     expect(result.code).toBe(2);
     expect(await exists(join(dir, "refused"))).toBe(false);
+  });
+
+  it("takes the spec the config file's output names when --spec is not given", async () => {
+    await writeFile(
+      join(dir, "kintone-openapi.config.json"),
+      JSON.stringify({ output: "specs/kintone.json" }),
+    );
+    try {
+      const result = await cli(["salesforce", "-o", "refused"]);
+      expect(result.stderr).toMatch(/--spec specs\/kintone\.json does not exist/);
+      expect(result.code).toBe(2);
+    } finally {
+      await rm(join(dir, "kintone-openapi.config.json"));
+    }
   });
 
   it("--help of salesforce and set-key: two or three examples, defaults one way, every variable read named", async () => {

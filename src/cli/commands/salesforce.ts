@@ -126,7 +126,10 @@ export async function handleSalesforce(context: CommandContext, flags: Salesforc
     throw new UsageError(
       "--deactivate-first needs --previous <the registered spec>: it plans the update against it.",
     );
-  const specPath = flags.spec ?? DEFAULT_SPEC;
+  const { config } = await context.config();
+  // The spec generate wrote: --spec, else the config file's output, else generate's default.
+  const specPath =
+    flags.spec ?? (typeof config.output === "string" && config.output !== "" ? config.output : DEFAULT_SPEC);
   const outRoot = resolve(cwd, flags.output ?? DEFAULT_OUTPUT);
   if ((await exists(outRoot)) && !(await stat(outRoot)).isDirectory())
     throw new UsageError(`-o ${flags.output} is a file: give a folder.`);
@@ -143,7 +146,6 @@ export async function handleSalesforce(context: CommandContext, flags: Salesforc
       );
     throw error;
   }
-  const { config } = await context.config();
   const problems = checkLoaded(loaded, ruleLevels(config.validate?.rules));
   const errors = problems.filter((p) => p.severity === "error");
   if (errors.length > 0) {
@@ -329,10 +331,12 @@ export function registerSalesforce(program: Command, state: RunState): void {
     name: "salesforce",
     description:
       "write the Salesforce DX folder that registers the spec as an External Service in one deploy (set-key then sets the proxy key)",
-    shared: { config: "config file whose validate.rules re-grade the Salesforce rules" },
+    shared: {
+      config: "config file: its output is the default --spec, its validate.rules re-grade the rules",
+    },
     options: (c) =>
       c
-        .option("--spec <file>", `the spec to register (default: ${DEFAULT_SPEC})`)
+        .option("--spec <file>", `the spec to register (default: the config's output, else ${DEFAULT_SPEC})`)
         .option("-o, --output <dir>", `the folder to write (default: ${DEFAULT_OUTPUT})`)
         .option(
           "--service-name <name>",
