@@ -237,7 +237,10 @@ export async function handleSalesforce(context: CommandContext, flags: Salesforc
     output.info("Kept the existing sfdx-project.json (its default package directory takes the components).");
   for (const { root, files } of folders) await writeFolder(context, root, files);
 
-  const shown = (root: string) => relative(cwd, root) || ".";
+  const shown = (root: string) => {
+    const path = relative(cwd, root) || ".";
+    return /^[\w./@+-]+$/.test(path) ? path : `'${path.replaceAll("'", "'\\''")}'`;
+  };
   const deploy = (root: string) =>
     `(cd ${shown(root)} && sf project deploy start --manifest manifest/package.xml --target-org <org> --wait 30)`;
   const selectedCount = `${selected.length} operation${selected.length === 1 ? "" : "s"}`;
