@@ -27,15 +27,23 @@ export function buildMetadataXml(root: string, content: XmlElement): string {
   return `<?xml version="1.0" encoding="UTF-8"?>\n${body.endsWith("\n") ? body : `${body}\n`}`;
 }
 
-/** Parses a metadata file, keeping every value as text (so "62.0" and "true" stay what the file says). */
+/** A schema of 10,000,000 characters (Salesforce's limit) holds at most that many escaped characters. */
+const MAX_ENTITIES = 10_000_000;
+
+/**
+ * Parses a metadata file, keeping every value as text (so "62.0" and "true" stay what the file says). Metadata files
+ * have no DOCTYPE; one is refused, so no custom entity can expand (the five XML ones are read, as many as a
+ * schema can hold).
+ */
 export function parseMetadataXml(text: string): Record<string, unknown> {
+  if (/<!DOCTYPE/i.test(text)) throw new Error("a DOCTYPE, which metadata files never have");
   const parser = new XMLParser({
     ignoreAttributes: false,
     attributeNamePrefix: "@_",
     parseTagValue: false,
     parseAttributeValue: false,
     trimValues: true,
-    processEntities: true,
+    processEntities: { enabled: true, maxTotalExpansions: MAX_ENTITIES },
     ignoreDeclaration: true,
   });
   return parser.parse(text) as Record<string, unknown>;

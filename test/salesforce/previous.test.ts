@@ -102,6 +102,10 @@ describe("readPrevious", () => {
     ["{}", /no OpenAPI document/],
     ["{ not json", /neither JSON nor YAML/],
     ['<?xml version="1.0"?><Package><version>62.0</version></Package>', /no ExternalServiceRegistration/],
+    [
+      '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><ExternalServiceRegistration><schema>&a;</schema></ExternalServiceRegistration>',
+      /a DOCTYPE, which metadata files never have/,
+    ],
   ])("refuses %j", (text, message) => {
     expect(() => readPrevious(text)).toThrow(PreviousUnreadableError);
     expect(() => readPrevious(text)).toThrow(message);
