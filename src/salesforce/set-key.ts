@@ -20,13 +20,17 @@ export type Runner = (
   args: readonly string[],
 ) => Promise<{ code: number; stdout: string; stderr: string }>;
 
-/** Spawns a program from PATH (through a shell on Windows, where `sf` is a .cmd file). */
+/**
+ * Spawns a program from PATH. On Windows `sf` is a .cmd file, which only a shell runs: the command line is then one
+ * string (its arguments are checked to hold no shell syntax: sessionFromSfCli).
+ */
 export const spawnRunner: Runner = (command, args) =>
   new Promise((resolve, reject) => {
-    const child = spawn(command, [...args], {
-      stdio: ["ignore", "pipe", "pipe"],
-      shell: process.platform === "win32",
-    });
+    const options = { stdio: ["ignore", "pipe", "pipe"] as ["ignore", "pipe", "pipe"] };
+    const child =
+      process.platform === "win32"
+        ? spawn([command, ...args].join(" "), { ...options, shell: true })
+        : spawn(command, [...args], options);
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => {
@@ -54,6 +58,9 @@ export function checkInstanceUrl(value: string, from: string): string {
   return url.origin;
 }
 
+const NO_SF =
+  "the Salesforce CLI (sf) is not on PATH: install it (npm install --global @salesforce/cli) and log in to the org, or set SF_INSTANCE_URL and SF_ACCESS_TOKEN.";
+
 /**
  * The org's session from the Salesforce CLI's own auth store: `sf org display --json --target-org <org>` answers
  * `{"status":0,"result":{"instanceUrl":…,"accessToken":…,…}}` (or `{"status":1,"name":…,"message":…}`). The CLI's
@@ -69,13 +76,12 @@ export async function sessionFromSfCli(org: string, run: Runner = spawnRunner): 
   try {
     answer = await run("sf", ["org", "display", "--json", "--target-org", org]);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") {
-      throw new UsageError(
-        "the Salesforce CLI (sf) is not on PATH: install it (npm install --global @salesforce/cli) and log in to the org, or set SF_INSTANCE_URL and SF_ACCESS_TOKEN.",
-      );
-    }
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new UsageError(NO_SF);
     throw error;
   }
+  // A shell that found no sf answers 127 (sh) or 9009 (cmd.exe).
+  if (answer.stdout.trim() === "" && (answer.code === 127 || answer.code === 9009))
+    throw new UsageError(NO_SF);
   let parsed: unknown;
   try {
     parsed = JSON.parse(answer.stdout);
