@@ -103,13 +103,16 @@ describe("kintone-openapi salesforce on the demo spec, as a user runs it", () =>
       join(dir, "sfdx-project.json"),
       JSON.stringify({
         packageDirectories: [{ path: "other" }, { path: "src", default: true }],
-        sourceApiVersion: "63.0",
+        sourceApiVersion: "58.0",
       }),
     );
     const result = await cli(["salesforce", "-o", ".", "--operations", "list,get"]);
     expect(result.code).toBe(0);
     expect(result.stderr).toContain("Kept the existing sfdx-project.json");
-    expect(JSON.parse(await readFile(join(dir, "sfdx-project.json"), "utf8")).sourceApiVersion).toBe("63.0");
+    expect(JSON.parse(await readFile(join(dir, "sfdx-project.json"), "utf8")).sourceApiVersion).toBe("58.0");
+    expect(result.stderr).toMatch(
+      /sfdx-project\.json has sourceApiVersion 58\.0: the permission set needs 59\.0 or later/,
+    );
     const esr = registrationOf(
       await readFile(
         join(

@@ -11,6 +11,7 @@ import {
   type FolderInput,
   HEADERS,
   type KeyHeader,
+  MIN_API_VERSION,
   resolveProxyUrl,
 } from "../../salesforce/build-folder.js";
 import { deriveNames, type SalesforceNames } from "../../salesforce/names.js";
@@ -33,6 +34,7 @@ import { exists } from "../../util/fs.js";
 import { loadDocument, UnreadableDocumentError } from "../../validate/load-document.js";
 import { type CommandContext, collect, defineCommand, type RunState } from "../command.js";
 import { selfCommand } from "../invocation.js";
+import type { Output } from "../output.js";
 import { printChanges } from "../report.js";
 import { isInteractive } from "../tty.js";
 import { checkLoaded, ruleLevels } from "./validate.js";
@@ -64,16 +66,27 @@ function checkHeader(value: string | undefined): KeyHeader {
   return header as KeyHeader;
 }
 
-/** The default package directory of an existing sfdx-project.json, or undefined when the folder has none. */
-async function existingPackageDirectory(folder: string): Promise<string | undefined> {
+/**
+ * The default package directory of an existing sfdx-project.json, or undefined when the folder has none; warns
+ * when its sourceApiVersion is older than the permission set's principal access needs.
+ */
+async function existingPackageDirectory(folder: string, output: Output): Promise<string | undefined> {
   const path = join(folder, "sfdx-project.json");
   if (!(await exists(path))) return undefined;
-  let project: { packageDirectories?: Array<{ path?: unknown; default?: unknown }> };
+  let project: {
+    packageDirectories?: Array<{ path?: unknown; default?: unknown }>;
+    sourceApiVersion?: unknown;
+  };
   try {
     project = JSON.parse(await readFile(path, "utf8"));
   } catch {
     throw new UsageError(`${path} is not valid JSON: fix it, or remove it to have a new one written.`);
   }
+  const version = Number.parseFloat(String(project.sourceApiVersion ?? ""));
+  if (!Number.isNaN(version) && version < MIN_API_VERSION)
+    output.warn(
+      `${path} has sourceApiVersion ${String(project.sourceApiVersion)}: the permission set needs ${MIN_API_VERSION}.0 or later; raise it before deploying.`,
+    );
   const dirs = Array.isArray(project.packageDirectories) ? project.packageDirectories : [];
   const chosen = dirs.find((dir) => dir?.default === true) ?? dirs[0];
   if (typeof chosen?.path !== "string" || chosen.path === "" || chosen.path.includes(".."))
@@ -184,7 +197,7 @@ export async function handleSalesforce(context: CommandContext, flags: Salesforc
   };
   const folders: Array<{ root: string; files: Map<string, string> }> = [];
   const folderInput = async (root: string, extra: Partial<FolderInput> = {}): Promise<FolderInput> => {
-    const packageDirectory = await existingPackageDirectory(root);
+    const packageDirectory = await existingPackageDirectory(root, output);
     return {
       ...base,
       packageDirectory: packageDirectory ?? DEFAULT_PACKAGE_DIRECTORY,
