@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { runCli, tempDir } from "../helpers/cli.js";
+import { PtySession } from "../helpers/pty.js";
 
 /** Distinctive values, so that any trace of them in an output or a file is found. */
 const KEY = "proxy-key-5b1e0c9d7a";
@@ -237,6 +238,27 @@ describe("salesforce set-key, against a stand-in of the Connect REST resource", 
     expect(result.code).toBe(2);
     expect(result.stderr.trim().split("\n")).toHaveLength(1);
     expect(state.seen).toEqual([]);
+  });
+
+  it("asks for the key on a terminal, masked, when KINTONE_OPENAPI_API_KEY is not set", async () => {
+    state.mode = "create";
+    const session = new PtySession(["salesforce", "set-key", "--target-org", "my-org"], {
+      cwd: dir,
+      env: { PATH: `${path}:/usr/bin:/bin`, HOME: dir },
+    });
+    try {
+      await session.expect(/The proxy key Salesforce should send/);
+      session.send(`${KEY}\r`);
+      await session.expect(/Set the key of Kintone_Proxy \(principal Proxy\) in org my-org/);
+      expect(await session.exit).toBe(0);
+    } finally {
+      session.kill();
+    }
+    outputs.push(session.text);
+    expect(session.text).toContain("*".repeat(KEY.length));
+    expect((state.seen[1]?.body as { credentials?: unknown } | undefined)?.credentials).toEqual({
+      ApiKey: { value: KEY, encrypted: true },
+    });
   });
 
   it("says to install the Salesforce CLI when sf is not on PATH", async () => {
