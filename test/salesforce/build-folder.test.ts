@@ -69,6 +69,17 @@ describe("buildSalesforceFolder", () => {
     expect(project.sourceApiVersion).toBe("62.0");
   });
 
+  it("writes the files reviewed in test/fixtures/salesforce (the registration's schema shortened)", async () => {
+    const files = buildSalesforceFolder(inputFor(spec));
+    for (const [path, text] of files) {
+      const shown = text.replace(
+        /<schema>.*<\/schema>/,
+        "<schema>{…the spec, minified and XML-escaped…}</schema>",
+      );
+      await expect(shown).toMatchFileSnapshot(`../fixtures/salesforce/${path}`);
+    }
+  });
+
   it("puts the exact spec, minified and XML-escaped, in <schema>, and no systemVersion on a first create", () => {
     const files = buildSalesforceFolder(inputFor(spec));
     const text = files.get(

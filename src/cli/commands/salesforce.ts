@@ -281,7 +281,7 @@ export async function handleSalesforce(context: CommandContext, flags: Salesforc
         `  2. ${deploy(root)}`,
         `  3. KINTONE_OPENAPI_API_KEY=<one of the proxy's keys> ${selfCommand()} salesforce set-key --target-org <org>${names.label === DEFAULT_SERVICE_NAME ? "" : ` --service-name ${JSON.stringify(names.label)}`}`,
         `  4. sf org assign permset --name ${names.permissionSet} --target-org <org> --on-behalf-of <user>`,
-        `  5. sf project retrieve start -m ExternalServiceRegistration:${names.registration} --target-org <org>, and compare (docs/salesforce.md, "Verify in your org once").`,
+        `  5. once: retrieve the registration (sf project retrieve start -m ExternalServiceRegistration:${names.registration} --target-org <org> --output-dir <another folder>) and compare it with ${shown(root)} (docs/salesforce.md, "Verify in your org once").`,
         "Flows and Apex that use the service go in a later deploy, once the registration is in the org.",
       ].join("\n"),
     );
