@@ -222,6 +222,27 @@ describe("kintone-openapi salesforce on the demo spec, as a user runs it", () =>
       expect(result.code).toBe(0);
       expect(result.stderr).toContain("No changes against retrieved.xml.");
       expect(registrationOf(await readFile(join(dir, "safe", ESR), "utf8")).systemVersion).toBe("8");
+      // Registered operations no longer selected are listed inactive: the update deactivates them.
+      const narrowed = await cli([
+        "salesforce",
+        "--previous",
+        "retrieved.xml",
+        "--operations",
+        "list",
+        "-o",
+        "narrow",
+      ]);
+      expect(narrowed.code).toBe(0);
+      const listed = registrationOf(await readFile(join(dir, "narrow", ESR), "utf8")).operations as Array<{
+        name: string;
+        active: string;
+      }>;
+      expect(listed).toHaveLength(15);
+      expect(listed.filter((op) => op.active === "true").map((op) => op.name)).toEqual([
+        "listcustomers",
+        "listdeals",
+        "listinquiries",
+      ]);
     });
 
     it("refuses a breaking update (exit 1, each change listed), writing nothing", async () => {

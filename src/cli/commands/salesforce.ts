@@ -185,16 +185,24 @@ export async function handleSalesforce(context: CommandContext, flags: Salesforc
     output.info(
       `${specPath} has ${warnings} warning${warnings === 1 ? "" : "s"} (it registers; ${selfCommand()} validate ${specPath} lists them).`,
     );
-  const selected = selectOperations(specOperations(spec), flags.operations);
+  const all = specOperations(spec);
+  const selected = selectOperations(all, flags.operations);
+  const previous = flags.previous === undefined ? undefined : await readPreviousFile(cwd, flags.previous);
+  // Selected operations are active; on an update, those registered before and not selected now are listed inactive
+  // (deactivated), the others are left out.
+  const chosen = new Set(selected.map((op) => op.name));
+  const registered = new Set(
+    previous === undefined ? [] : specOperations(previous.spec).map((op) => op.name),
+  );
+  const operations = all.flatMap((op) =>
+    chosen.has(op.name)
+      ? [{ name: op.name, active: true }]
+      : registered.has(op.name)
+        ? [{ name: op.name, active: false }]
+        : [],
+  );
 
-  const base = {
-    spec,
-    names,
-    proxyUrl,
-    header,
-    operations: selected.map((op) => ({ name: op.name, active: true })),
-    apiVersion,
-  };
+  const base = { spec, names, proxyUrl, header, operations, apiVersion };
   const folders: Array<{ root: string; files: Map<string, string> }> = [];
   const folderInput = async (root: string, extra: Partial<FolderInput> = {}): Promise<FolderInput> => {
     const packageDirectory = await existingPackageDirectory(root, output);
@@ -206,14 +214,12 @@ export async function handleSalesforce(context: CommandContext, flags: Salesforc
     };
   };
 
-  let previous: PreviousRegistration | undefined;
   let twoStep = false;
-  if (flags.previous !== undefined) {
-    previous = await readPreviousFile(cwd, flags.previous);
+  if (previous !== undefined) {
     const plan = planUpdate(previous, spec);
     const print = (line: string) => output.info(line);
     if (plan.changes.length > 0) printChanges(output, plan.changes, print);
-    else output.info(`No changes against ${flags.previous}.`);
+    else output.info(`No changes against ${flags.previous as string}.`);
     if (plan.breaking.length > 0 && flags.deactivateFirst !== true) {
       output.error(
         `Salesforce refuses ${plan.breaking.length} breaking change${plan.breaking.length === 1 ? "" : "s"} while the operations are active, so nothing was written: rerun with --deactivate-first to write the two deploys that deactivate them first, or keep the registered names (generate --previous).`,
