@@ -133,7 +133,7 @@ function touched(
   for (const change of changes) {
     const [top, second, third] = segmentsOf(change.pointer);
     const byOperationId = /^(?:operation|parameter|request-body|response)$/.test(change.target)
-      ? ops.find((op) => change.message.includes(op.operationId))
+      ? ops.find((op) => new RegExp(`\\b${op.operationId.replace(/\W/g, "")}\\b`).test(change.message))
       : undefined;
     if (top === "paths" && second !== undefined && third !== undefined) {
       const op = ops.find((o) => o.path === second && o.method === third) ?? byOperationId;
