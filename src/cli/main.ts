@@ -6,6 +6,7 @@ import { registerDemo } from "./commands/demo.js";
 import { registerDiff } from "./commands/diff.js";
 import { registerGenerate } from "./commands/generate.js";
 import { registerInit } from "./commands/init.js";
+import { registerSalesforce } from "./commands/salesforce.js";
 import { registerSandbox } from "./commands/sandbox.js";
 import { registerServe } from "./commands/serve.js";
 import { registerSnapshot } from "./commands/snapshot.js";
@@ -36,6 +37,7 @@ function buildProgram(state: RunState): Command {
   registerSandbox(program, state);
   registerValidate(program, state);
   registerDiff(program, state);
+  registerSalesforce(program, state);
   registerInit(program, state);
   registerDemo(program, state);
   for (const command of program.commands) command.exitOverride();

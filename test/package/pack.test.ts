@@ -68,6 +68,7 @@ describe("the npm package", { timeout: 240_000 }, () => {
       "templates/sample-apps/1/records.json",
       "templates/docs/index.html",
       "templates/ci/github-workflow.yml",
+      "templates/ci/github-salesforce-job.yml",
     ]) {
       expect(files).toContain(needed);
     }

@@ -14,7 +14,7 @@ import type { Output } from "../output.js";
 
 export const WORKFLOW_PATH = ".github/workflows/kintone-openapi.yml";
 
-type InitFlags = { ci?: string; force?: boolean };
+type InitFlags = { ci?: string; force?: boolean; salesforce?: boolean };
 
 /**
  * `kintone-openapi init`: a commented starting config; with --ci github, a GitHub Actions workflow and
@@ -25,6 +25,8 @@ export async function handleInit(
   { output, cwd, wrote }: CommandContext,
   flags: InitFlags,
 ): Promise<ExitCode> {
+  if (flags.salesforce && flags.ci === undefined)
+    throw new UsageError("--salesforce adds a deploy job to the CI workflow: use it with --ci github.");
   const version = packageVersion();
   const configPath = resolve(cwd, DEFAULT_CONFIG_FILE);
   const config = (await readFile(join(TEMPLATES_DIR, "kintone-openapi.config.jsonc"), "utf8")).replace(
@@ -40,6 +42,9 @@ export async function handleInit(
       text: workflowFor(
         await readFile(join(TEMPLATES_DIR, "ci/github-workflow.yml"), "utf8"),
         await configuredOutput(configPath),
+        flags.salesforce
+          ? await readFile(join(TEMPLATES_DIR, "ci/github-salesforce-job.yml"), "utf8")
+          : undefined,
       ),
       forced: flags.force === true,
     });
@@ -75,6 +80,11 @@ export async function handleInit(
       "For the workflow, add KINTONE_BASE_URL and KINTONE_API_TOKEN as repository secrets (Settings → Secrets and variables → Actions), and commit kintone-openapi.json, package.json and package-lock.json; see docs/ci.md.",
     );
   }
+  if (flags.salesforce) {
+    output.info(
+      "For the Salesforce job, add SF_CLIENT_ID, SF_JWT_KEY, SF_USERNAME, SF_LOGIN_URL and KINTONE_OPENAPI_API_KEY as repository secrets; see docs/ci.md (Registering in Salesforce).",
+    );
+  }
   return 0;
 }
 
@@ -87,8 +97,25 @@ async function configuredOutput(configPath: string): Promise<string | undefined>
 
 const DEFAULT_SPEC = "kintone-openapi.json";
 
-/** The workflow, checking and keeping the spec where the config writes it (the template names the default path). */
-function workflowFor(template: string, output: string | undefined): string {
+/** What `--salesforce` adds to the triggers: pushes to main that change the spec deploy it. */
+const PUSH_TRIGGER = `  push:
+    branches: [main]
+    paths:
+      - kintone-openapi.json
+      - package.json
+      - package-lock.json
+`;
+
+/**
+ * The workflow, checking and keeping the spec where the config writes it (the template names the default path);
+ * with the Salesforce job, also run on pushes to main, where that job deploys.
+ */
+export function workflowFor(base: string, output: string | undefined, salesforceJob?: string): string {
+  let template = base;
+  if (salesforceJob !== undefined) {
+    template = template.replace(/\n\npermissions:/, `\n${PUSH_TRIGGER}\npermissions:`);
+    template = `${template.replace(/\n*$/, "\n")}${salesforceJob}`;
+  }
   if (output === undefined || output === DEFAULT_SPEC) return template;
   const fresh = `${output.replace(/\.json$/i, "")}.generated.json`;
   return template.replaceAll("kintone-openapi.generated.json", fresh).replaceAll(DEFAULT_SPEC, output);
@@ -152,8 +179,16 @@ export function registerInit(program: Command, state: RunState): void {
     options: (command) =>
       command
         .addOption(new Option("--ci <provider>", "also write a CI workflow").choices(["github"]))
-        .option("--force", "replace the file this command is about (the config, or with --ci the workflow)"),
-    examples: ["kintone-openapi init", "kintone-openapi init --ci github"],
+        .option("--force", "replace the file this command is about (the config, or with --ci the workflow)")
+        .option(
+          "--salesforce",
+          "with --ci github, add a job that deploys the spec to Salesforce after the drift check",
+        ),
+    examples: [
+      "kintone-openapi init",
+      "kintone-openapi init --ci github",
+      "kintone-openapi init --ci github --salesforce",
+    ],
     run: (context, flags) => handleInit(context, flags),
   });
 }
