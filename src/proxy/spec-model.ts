@@ -29,6 +29,10 @@ export type OptionalOperationRef = {
    * or the create or update input inside a bulk body).
    */
   input?: Json;
+  /** The properties a bulk update may find records by (the enum of its items' keyProperty; none: by id only). */
+  keyProperties?: ReadonlySet<string>;
+  /** The actions a run-action operation offers (the enum of its body's action). */
+  actions?: ReadonlySet<string>;
 };
 
 /** One app as the spec describes it: where its operations live and what its properties are. */
@@ -137,6 +141,27 @@ function readOptions(properties: ReadonlyMap<string, PropertyInfo>, input: Json,
   }
 }
 
+/**
+ * The enum of a property of an operation's request body, following `path` (property names; `[]` for an array's
+ * items): the actions of run-action (`["action"]`), the keys of a bulk update (`["records", "[]", "keyProperty"]`).
+ */
+function bodyEnum(operation: Json, schemas: Json, path: readonly string[]): Set<string> {
+  const resolve = (node: unknown): Json | undefined => {
+    const name = refName(node);
+    const target = name !== undefined ? schemas[name] : node;
+    return isObject(target) ? target : undefined;
+  };
+  let node = resolve(
+    isObject(operation.requestBody) ? jsonSchemaOf(operation.requestBody.content) : undefined,
+  );
+  for (const step of path)
+    node =
+      step === "[]"
+        ? resolve(node?.items)
+        : resolve(isObject(node?.properties) ? node.properties[step] : undefined);
+  return new Set(Array.isArray(node?.enum) ? node.enum.map(String) : []);
+}
+
 /** The first schema of an app (with x-kintone-app-id) that an operation's request body reaches, through refs. */
 function appInputOf(operation: Json, schemas: Json): Json | undefined {
   const body = isObject(operation.requestBody) ? jsonSchemaOf(operation.requestBody.content) : undefined;
@@ -235,6 +260,10 @@ export function readSpecModel(doc: unknown, source: string): SpecModel {
           object: operation,
           ...(ref.updateKey !== undefined ? { updateKey: ref.updateKey } : {}),
           ...(input !== undefined ? { input } : {}),
+          ...(kind === "bulk-update"
+            ? { keyProperties: bodyEnum(operation, schemas, ["records", "[]", "keyProperty"]) }
+            : {}),
+          ...(kind === "run-action" ? { actions: bodyEnum(operation, schemas, ["action"]) } : {}),
         });
         continue;
       }

@@ -12,7 +12,8 @@ import type { CallContext } from "../kintone-calls.js";
 import { type BulkCall, KintoneApiError } from "../kintone-client.js";
 import { mapKintoneError } from "../kintone-errors.js";
 import type { Resource } from "../spec-model.js";
-import type { OptionalHandler, OptionalRequest } from "./optional.js";
+import { atMostAtOnce } from "./at-once.js";
+import type { OptionalRequest } from "./optional.js";
 import { toKintoneUpdate } from "./update.js";
 
 type Json = Record<string, unknown>;
@@ -245,7 +246,11 @@ async function bulkCreate({ ctx, resource, body, reply }: OptionalRequest) {
 const ITEM_KEYS = Object.values(BULK_ITEM) as string[];
 
 /** One entry of a bulk update as Kintone takes it: `id` or `updateKey`, the record, the revision. */
-function updateItem(item: unknown, resource: Resource): { entry: Json; id: string } {
+function updateItem(
+  item: unknown,
+  resource: Resource,
+  keys: ReadonlySet<string>,
+): { entry: Json; id: string } {
   if (!isObject(item)) throw new ProxyError(400, "ValidationFailed", "It must be an object.");
   const unknown = Object.keys(item).find((key) => !ITEM_KEYS.includes(key));
   if (unknown !== undefined)
@@ -287,12 +292,19 @@ function updateItem(item: unknown, resource: Resource): { entry: Json; id: strin
     recordIdText = positive(id, BULK_ITEM.id, "a record ID");
     entry.id = recordIdText;
   } else {
-    const info = typeof keyProperty === "string" ? resource.properties.get(keyProperty) : undefined;
+    // Only the properties the spec offers (unique in Kintone when it was generated), found by an outside attack:
+    // any text or number property was sent to Kintone, whose refusal named its own internals.
+    const info =
+      typeof keyProperty === "string" && keys.has(keyProperty)
+        ? resource.properties.get(keyProperty)
+        : undefined;
     if (info === undefined || info.readOnly || FIELD_KINDS[info.kind].updateKey !== true || info.inTable)
       throw new ProxyError(
         400,
         "ValidationFailed",
-        `${BULK_ITEM.keyProperty} must name a property that prohibits duplicate values.`,
+        keys.size === 0
+          ? `${BULK_ITEM.keyProperty} cannot be used for this app (it has no property that prohibits duplicate values): give ${BULK_ITEM.id}.`
+          : `${BULK_ITEM.keyProperty} must be one of ${[...keys].join(", ")}, the properties that prohibit duplicate values.`,
         { target: BULK_ITEM.keyProperty },
       );
     if ((typeof keyValue !== "string" && typeof keyValue !== "number") || keyValue === "")
@@ -304,7 +316,16 @@ function updateItem(item: unknown, resource: Resource): { entry: Json; id: strin
           target: BULK_ITEM.keyValue,
         },
       );
-    const field = toKintoneRecord({ [keyProperty as string]: keyValue }, resource.properties)[info.code];
+    let field: { value?: unknown } | undefined;
+    try {
+      field = toKintoneRecord({ [keyProperty as string]: keyValue }, resource.properties)[info.code];
+    } catch (error) {
+      // The value is keyValue's, whatever property it is checked as.
+      if (!(error instanceof ProxyError)) throw error;
+      throw new ProxyError(error.status, error.code, `${BULK_ITEM.keyValue}: ${error.message}`, {
+        target: BULK_ITEM.keyValue,
+      });
+    }
     entry.updateKey = { field: info.code, value: String(field?.value ?? keyValue) };
   }
   if (revision !== undefined && revision !== null)
@@ -328,11 +349,12 @@ function atIndexInside(error: unknown, prefix: string): unknown {
   });
 }
 
-async function bulkUpdate({ ctx, resource, body, reply }: OptionalRequest) {
+async function bulkUpdate({ ctx, resource, operation, body, reply }: OptionalRequest) {
   const list = listOf(await body(BULK_MAX_BODY_BYTES), "records", ["records"]);
+  const keys = operation.keyProperties ?? new Set<string>();
   const items = list.map((item, i) => {
     try {
-      return updateItem(item, resource);
+      return updateItem(item, resource, keys);
     } catch (error) {
       throw atIndex(error, "records", i);
     }
@@ -408,27 +430,12 @@ async function bulkDelete({ ctx, resource, body, reply }: OptionalRequest) {
  * outside (503 ProxyBusy with Retry-After) instead of filling the memory.
  */
 export const BULK_AT_ONCE = 4;
-let running = 0;
-
-const handler = (handle: OptionalHandler["handle"]): OptionalHandler => ({
+const BULK_BY_KIND = { "bulk-create": bulkCreate, "bulk-update": bulkUpdate, "bulk-delete": bulkDelete };
+/** One handler, and so one bound, for the three bulk operations together. */
+const bulkAtOnce = atMostAtOnce(BULK_AT_ONCE, "bulk requests", {
   queryOptions: [],
   parameters: [],
-  async handle(request) {
-    if (running >= BULK_AT_ONCE)
-      throw new ProxyError(
-        503,
-        "ProxyBusy",
-        `The proxy is handling ${BULK_AT_ONCE} bulk requests already; retry shortly.`,
-        // Its body is not read: the connection is closed rather than kept for the next request.
-        { headers: { "retry-after": "2", connection: "close" } },
-      );
-    running++;
-    try {
-      return await handle(request);
-    } finally {
-      running--;
-    }
-  },
+  handle: (request) => BULK_BY_KIND[request.operation.operation as keyof typeof BULK_BY_KIND](request),
 });
 
 /**
@@ -437,7 +444,7 @@ const handler = (handle: OptionalHandler["handle"]): OptionalHandler => ({
  * one bulkRequest, so that Kintone writes all of them or none; one Kintone call per request.
  */
 export const BULK_HANDLERS = {
-  "bulk-create": handler(bulkCreate),
-  "bulk-update": handler(bulkUpdate),
-  "bulk-delete": handler(bulkDelete),
+  "bulk-create": bulkAtOnce,
+  "bulk-update": bulkAtOnce,
+  "bulk-delete": bulkAtOnce,
 } as const;

@@ -3,6 +3,7 @@ import { parseInteger } from "../../odata/query-options.js";
 import { ProxyError } from "../errors.js";
 import { CallAbortedError, KintoneApiError } from "../kintone-client.js";
 import { readUploadBody } from "../upload-body.js";
+import { atMostAtOnce } from "./at-once.js";
 import { optionError } from "./list.js";
 import type { OptionalHandler } from "./optional.js";
 import { outcomeUnknown, recordId } from "./record-io.js";
@@ -38,7 +39,13 @@ function bad(target: string, message: string): ProxyError {
   return new ProxyError(400, "ValidationFailed", message, { target });
 }
 
-export const uploadFile: OptionalHandler = {
+/**
+ * File uploads handled at once by this process: each holds its file (up to 9 MB) while it arrives, so more are 503
+ * ProxyBusy instead of filling the memory (found by an outside attack: 120 stalled uploads held 1.1 GB).
+ */
+export const UPLOADS_AT_ONCE = 4;
+
+export const uploadFile: OptionalHandler = atMostAtOnce(UPLOADS_AT_ONCE, "file uploads", {
   queryOptions: [],
   parameters: [],
   async handle({ ctx, resource, incoming, reply }) {
@@ -80,7 +87,7 @@ export const uploadFile: OptionalHandler = {
     );
     return reply.json({ fileKey }, 201);
   },
-};
+});
 
 export const downloadFile: OptionalHandler = {
   queryOptions: [],

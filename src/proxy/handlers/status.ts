@@ -19,7 +19,7 @@ function bad(target: string, message: string): ProxyError {
 export const runAction: OptionalHandler = {
   queryOptions: [],
   parameters: [],
-  async handle({ ctx, resource, params, body, reply }) {
+  async handle({ ctx, resource, operation, params, body, reply }) {
     const id = recordId(params.id ?? "");
     const input = await body();
     if (typeof input !== "object" || input === null || Array.isArray(input))
@@ -38,8 +38,16 @@ export const runAction: OptionalHandler = {
         { target: unknown.slice(0, 100) },
       );
     const { action, assignee, revision } = fields;
-    if (typeof action !== "string" || action === "")
+    const actions = operation.actions ?? new Set<string>();
+    if (action === undefined || action === null || action === "")
       throw bad("action", "action is required: the name of one of the app's process actions.");
+    // Only the actions the spec offers, checked here (found by an outside attack: any name cost a Kintone call and
+    // was answered as if it existed).
+    if (typeof action !== "string" || !actions.has(action))
+      throw bad(
+        "action",
+        `action must be one of the app's process actions: ${[...actions].map((name) => JSON.stringify(name)).join(", ")}.`,
+      );
     if (assignee !== undefined && assignee !== null && (typeof assignee !== "string" || assignee === ""))
       throw bad("assignee", "assignee must be a user's login name (or left out).");
     if (
