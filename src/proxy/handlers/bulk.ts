@@ -322,8 +322,10 @@ function updateItem(
     } catch (error) {
       // The value is keyValue's, whatever property it is checked as.
       if (!(error instanceof ProxyError)) throw error;
-      throw new ProxyError(error.status, error.code, `${BULK_ITEM.keyValue}: ${error.message}`, {
+      const why = error.details?.[0]?.message ?? error.message;
+      throw new ProxyError(error.status, error.code, `${BULK_ITEM.keyValue}: ${why}`, {
         target: BULK_ITEM.keyValue,
+        details: [{ code: error.details?.[0]?.code ?? error.code, message: why, target: BULK_ITEM.keyValue }],
       });
     }
     entry.updateKey = { field: info.code, value: String(field?.value ?? keyValue) };
