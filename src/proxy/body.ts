@@ -81,10 +81,11 @@ export function nestsDeeperThan(text: string, max: number): boolean {
 }
 
 /**
- * Reads a JSON body: only application/json, at most `limit` bytes (checked on the declared length and again as it
- * arrives), valid UTF-8, and no number JSON would round. Each failure is a 4xx naming the fix.
+ * Checks that a request declares an uncompressed JSON body in UTF-8 (415 otherwise): the one check of every reader
+ * of JSON bodies. A compressed or otherwise-encoded body was read as if it were plain UTF-8 JSON (found by an outside
+ * attack: Content-Encoding gzip and charset latin1 were ignored).
  */
-export async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
+export function checkJsonHeaders(req: IncomingMessage): void {
   const type = req.headers["content-type"] ?? "";
   if (!/^application\/json\s*(;|$)/i.test(type)) {
     throw new ProxyError(
@@ -93,6 +94,28 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
       "Send the body as JSON with Content-Type: application/json.",
     );
   }
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(type)?.[1];
+  if (charset !== undefined && !/^utf-?8$/i.test(charset))
+    throw new ProxyError(
+      415,
+      "UnsupportedMediaType",
+      `Send the JSON body in UTF-8, not ${charset.slice(0, 40)}.`,
+    );
+  const encoding = req.headers["content-encoding"];
+  if (encoding !== undefined && !/^\s*identity\s*$/i.test(encoding))
+    throw new ProxyError(
+      415,
+      "UnsupportedMediaType",
+      `Send the JSON body uncompressed: this proxy does not take Content-Encoding ${encoding.slice(0, 40)}.`,
+    );
+}
+
+/**
+ * Reads a JSON body: only application/json, at most `limit` bytes (checked on the declared length and again as it
+ * arrives), valid UTF-8, and no number JSON would round. Each failure is a 4xx naming the fix.
+ */
+export async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
+  checkJsonHeaders(req);
   const tooLarge = () => new ProxyError(413, "PayloadTooLarge", `The body is larger than ${limit} bytes.`);
   const declared = Number(req.headers["content-length"] ?? 0);
   if (declared > limit) throw tooLarge();

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from "node:http";
+import { checkJsonHeaders } from "./body.js";
 import { ProxyError } from "./errors.js";
 
 /**
@@ -101,14 +102,7 @@ export async function readUploadBody(
   bodyLimit: number,
   fileLimit: number,
 ): Promise<UploadBody> {
-  const type = req.headers["content-type"] ?? "";
-  if (!/^application\/json\s*(;|$)/i.test(type)) {
-    throw new ProxyError(
-      415,
-      "UnsupportedMediaType",
-      "Send the body as JSON with Content-Type: application/json.",
-    );
-  }
+  checkJsonHeaders(req);
   const fileTooLarge = () =>
     new ProxyError(
       413,
@@ -129,7 +123,13 @@ export async function readUploadBody(
   let restSize = 0;
   const keep = (bytes: Buffer) => {
     restSize += bytes.length;
-    if (restSize > REST_MAX) throw bodyTooLarge();
+    // The limit hit is this one, not the file's (found by an outside attack: the message named the 12 MB limit).
+    if (restSize > REST_MAX)
+      throw new ProxyError(
+        413,
+        "PayloadTooLarge",
+        `The upload's name, contentType and JSON around the file take more than ${REST_MAX.toLocaleString("en-US")} bytes: send only name, contentType and contentBase64.`,
+      );
     rest.push(bytes);
   };
   // The scanner's state: nesting depth, inside a string (and after a backslash), the top-level key being read.

@@ -122,3 +122,39 @@ describe("status actions", () => {
     expect(calls() - before).toBe(0);
   });
 });
+
+describe("bodies and parameters the docs do not allow", () => {
+  it("refuses compressed or non-UTF-8 JSON bodies instead of reading them as UTF-8 JSON", async () => {
+    const body = { name: "c.txt", contentType: "text/plain", contentBase64: "aGVsbG8=" };
+    for (const [path, headers] of [
+      ["/deals/files", { "content-encoding": "gzip" }],
+      ["/deals/files", { "content-type": "application/json; charset=latin1" }],
+      ["/deals/1/comments", { "content-encoding": "deflate" }],
+    ] as const) {
+      const answer = await h.call("POST", path, {
+        body: path.endsWith("comments") ? { text: "x" } : body,
+        headers: { "content-type": "application/json", ...headers },
+      });
+      expect(answer.status, `${path} ${JSON.stringify(headers)}`).toBe(415);
+    }
+    const utf8 = await h.call("POST", "/deals/files", {
+      body,
+      headers: { "content-type": "application/json; charset=UTF-8" },
+    });
+    expect(utf8.status).toBe(201);
+  });
+
+  it("names the limit an upload's other properties hit, not the file's", async () => {
+    const answer = await h.call("POST", "/deals/files", {
+      body: { name: "a.txt", contentType: `x/${"a".repeat(70_000)}`, contentBase64: "QQ==" },
+    });
+    expect(answer.status).toBe(413);
+    expect(answer.body.error.message).toMatch(/name, contentType and JSON around the file take more than 65,536/);
+  });
+
+  it("answers an empty file name on download with 400, not 404", async () => {
+    const answer = await h.call("GET", "/deals/3/files/proposal?name=");
+    expect(answer.status).toBe(400);
+    expect(answer.body.error.target).toBe("name");
+  });
+});

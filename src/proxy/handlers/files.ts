@@ -110,6 +110,7 @@ export const downloadFile: OptionalHandler = {
     const wantedName = query.get("name");
     let index = 0;
     try {
+      if (wantedName === "") throw bad("name", "name is empty: give the name of the file to download.");
       if (query.get("index") !== null) {
         if (wantedName !== null) throw bad("index", "Give index or name, not both.");
         index = parseInteger(query.get("index") ?? undefined, "index", 0, 0, 999);
