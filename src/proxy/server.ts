@@ -1,11 +1,11 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import { apiKeyProblem } from "./api-keys.js";
 import type { AddressInfo, Socket } from "node:net";
 import { getRequestListener } from "@hono/node-server";
 import { UsageError } from "../errors.js";
 import type { ConnectionOptions } from "../kintone/connection.js";
 import type { RetryPolicy } from "../kintone/retry.js";
 import { withRetry } from "../kintone/retry.js";
+import { apiKeyProblem } from "./api-keys.js";
 import { createProxyApp, REQUEST_INFO, type RequestInfo } from "./app.js";
 import { CursorPool } from "./cursors.js";
 import { ProxyError } from "./errors.js";

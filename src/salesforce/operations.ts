@@ -79,7 +79,9 @@ export function selectOperations(
         ...(groups.length > 0 ? [`groups (${groups.join(", ")})`] : []),
       ];
       const listed =
-        choices.length === 1 ? choices[0] : `${choices.slice(0, -1).join(", ")} or ${choices[choices.length - 1]}`;
+        choices.length === 1
+          ? choices[0]
+          : `${choices.slice(0, -1).join(", ")} or ${choices[choices.length - 1]}`;
       throw new UsageError(
         `--operations names "${item.length > 60 ? `${item.slice(0, 60)}…` : item}", which is no operation of the spec: give ${listed}.`,
       );

@@ -247,7 +247,9 @@ export async function setCredentialKey(options: {
     principalType: "NamedPrincipal",
   });
   const unreachable = (error: unknown) =>
-    new SalesforceError(`cannot reach org ${session.org} at ${session.instanceUrl} (${networkCause(error)}).`);
+    new SalesforceError(
+      `cannot reach org ${session.org} at ${session.instanceUrl} (${networkCause(error)}).`,
+    );
   const notSalesforce = (action: string) =>
     new SalesforceError(
       `org ${session.org} at ${session.instanceUrl} did not answer as Salesforce's Connect REST API (${action} got no Credential JSON), so no key was set: check the instance URL (SF_INSTANCE_URL, or the org's login in the Salesforce CLI).`,

@@ -4,9 +4,9 @@ import { basename, dirname, join, relative, resolve } from "node:path";
 import { password } from "@inquirer/prompts";
 import type { Command } from "commander";
 import { type ConfigFile, loadConfig } from "../../config/load-config.js";
+import { type ExitCode, KintoneOpenapiError, UsageError } from "../../errors.js";
 import { OPERATION_GROUP_KINDS } from "../../generate/x-kintone.js";
 import { apiKeyProblem } from "../../proxy/api-keys.js";
-import { type ExitCode, KintoneOpenapiError, UsageError } from "../../errors.js";
 import {
   buildSalesforceFolder,
   checkApiVersion,
@@ -116,7 +116,9 @@ async function existingPackageDirectory(
   return {
     path: chosen.path.replace(/^\.\//, "").replace(/\/+$/, ""),
     sourceApiVersion:
-      !Number.isNaN(version) && version >= MIN_API_VERSION && /^\d{2,3}\.0$/.test(String(project.sourceApiVersion))
+      !Number.isNaN(version) &&
+      version >= MIN_API_VERSION &&
+      /^\d{2,3}\.0$/.test(String(project.sourceApiVersion))
         ? String(project.sourceApiVersion)
         : undefined,
   };
@@ -151,12 +153,16 @@ function writeFailure(error: unknown, flag: string, path: string): KintoneOpenap
     case "ENOTDIR":
     case "EEXIST":
     case "EISDIR":
-      return new UsageError(`${where}: a file is in the way of a folder on that path; give another folder.`);
+      return new UsageError(
+        `${where}: ${code === "EISDIR" ? "a folder is in the way of the file" : "a file is in the way of a folder on that path"}; move it or give another folder.`,
+      );
     case "ENOENT":
       return new UsageError(`${where}: a folder on that path cannot be made; give another folder.`);
     case "EACCES":
     case "EPERM":
-      return new KintoneOpenapiError(`${where}: permission denied; give a folder you can write, or fix its permissions.`);
+      return new KintoneOpenapiError(
+        `${where}: permission denied; give a folder you can write, or fix its permissions.`,
+      );
     case "EROFS":
       return new KintoneOpenapiError(`${where}: the file system is read-only; give another folder.`);
     case "ENOSPC":
@@ -188,6 +194,9 @@ async function writeFolders(
         current = relative(context.cwd, target) || target;
         const first = await mkdir(dirname(target), { recursive: true });
         if (first !== undefined) made.push(first);
+        // A folder where a file goes would fail the rename below, after others moved: refuse it now.
+        if ((await stat(target).catch(() => undefined))?.isDirectory())
+          throw Object.assign(new Error("a folder is in the way"), { code: "EISDIR" });
         const temp = join(dirname(target), `.${basename(target)}${suffix}`);
         await writeFile(temp, text, { encoding: "utf8", flag: "wx" });
         staged.push({ temp, target });
@@ -302,7 +311,14 @@ export async function handleSalesforce(context: CommandContext, flags: Salesforc
       );
   }
 
-  const base = { spec, names, proxyUrl, header, operations, apiVersion: givenApiVersion ?? DEFAULT_API_VERSION };
+  const base = {
+    spec,
+    names,
+    proxyUrl,
+    header,
+    operations,
+    apiVersion: givenApiVersion ?? DEFAULT_API_VERSION,
+  };
   const folders: Array<{ root: string; files: Map<string, string> }> = [];
   const folderInput = async (root: string, extra: Partial<FolderInput> = {}): Promise<FolderInput> => {
     const project = await existingPackageDirectory(root, output);
