@@ -188,6 +188,19 @@ describe("salesforce after the outside attack", () => {
     expect(result.stderr.trim().split("\n")).toHaveLength(1);
   });
 
+  it.runIf(process.platform === "linux")(
+    "4. -o under /proc or /sys ends with one sentence naming the path (fs.mkdir's recursive mode looped forever)",
+    async () => {
+      for (const path of ["/proc/x/y", "/sys/x"]) {
+        const result = await cli(["salesforce", "-o", path]);
+        expect(result.stderr).toMatch(new RegExp(`^error: -o ${path}: cannot write ${path}/`));
+        expect(result.stderr).not.toMatch(/bug/);
+        expect([1, 2]).toContain(result.code);
+      }
+    },
+    20_000,
+  );
+
   it("5. a write failing partway changes nothing: no temporaries, the old files and the user's Flows are kept", async () => {
     const out = join(dir, "partway");
     await mkdir(join(out, "force-app/main/default/flows"), { recursive: true });

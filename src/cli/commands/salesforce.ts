@@ -174,6 +174,36 @@ function writeFailure(error: unknown, flag: string, path: string): KintoneOpenap
 }
 
 /**
+ * Makes `dir` and its missing parents, one at a time (fs.mkdir's recursive mode loops forever under /proc), and
+ * returns the top-most folder it made, or undefined when `dir` was there. A file in the way fails with ENOTDIR.
+ */
+async function makeFolders(dir: string): Promise<string | undefined> {
+  const missing: string[] = [];
+  let current = dir;
+  for (;;) {
+    const found = await stat(current).catch((error: NodeJS.ErrnoException) =>
+      error.code === "ENOENT" ? undefined : Promise.reject(error),
+    );
+    if (found !== undefined) {
+      if (!found.isDirectory()) throw Object.assign(new Error("not a folder"), { code: "ENOTDIR" });
+      break;
+    }
+    missing.push(current);
+    const parent = dirname(current);
+    if (parent === current) break;
+    current = parent;
+  }
+  for (const folder of [...missing].reverse()) await mkdir(folder);
+  return missing[missing.length - 1];
+}
+
+/** A path as shown: relative to the working folder when it is under it, else absolute. */
+function shownPath(cwd: string, path: string): string {
+  const rel = relative(cwd, path);
+  return rel === "" || rel.startsWith("..") ? path : rel;
+}
+
+/**
  * Writes every file of every folder to a temporary sibling first and, only once all are written, renames them into
  * place: a failure removes the temporaries (and the folders it made) and changes nothing. Other files of the
  * folders (the user's Flows in force-app) are left as they are: whole folders are never replaced.
@@ -191,8 +221,8 @@ async function writeFolders(
     for (const { root, files } of folders) {
       for (const [path, text] of files) {
         const target = join(root, path);
-        current = relative(context.cwd, target) || target;
-        const first = await mkdir(dirname(target), { recursive: true });
+        current = shownPath(context.cwd, target);
+        const first = await makeFolders(dirname(target));
         if (first !== undefined) made.push(first);
         // A folder where a file goes would fail the rename below, after others moved: refuse it now.
         if ((await stat(target).catch(() => undefined))?.isDirectory())
@@ -212,9 +242,9 @@ async function writeFolders(
       await rename(temp, target);
     } catch (error) {
       await Promise.all(staged.map(({ temp: t }) => rm(t, { force: true })));
-      throw writeFailure(error, flag, relative(context.cwd, target) || target);
+      throw writeFailure(error, flag, shownPath(context.cwd, target));
     }
-    context.wrote(relative(context.cwd, target) || target);
+    context.wrote(shownPath(context.cwd, target));
   }
 }
 
