@@ -17,7 +17,7 @@ const TOKEN = "00Dattack!token-1f2e";
 const ESR_DIR = "force-app/main/default/externalServiceRegistrations";
 
 type Seen = { method: string; url: string; body: unknown };
-type Mode = "json" | "html-read" | "html-write" | "html-error";
+type Mode = "json" | "html-read" | "html-write" | "html-error" | "redirect";
 
 /** The org: a Connect REST stand-in, or (by mode) a web server that answers HTML. */
 function orgServer(state: { mode: Mode; seen: Seen[] }): Server {
@@ -37,6 +37,11 @@ function orgServer(state: { mode: Mode; seen: Seen[] }): Server {
     };
     if (state.mode === "html-read" || (state.mode === "html-write" && req.method !== "GET")) return html(200);
     if (state.mode === "html-error") return html(500);
+    if (state.mode === "redirect") {
+      res.writeHead(302, { location: "https://login.salesforce.com/" });
+      res.end();
+      return;
+    }
     res.writeHead(req.method === "POST" ? 201 : 200, { "content-type": "application/json" });
     const name =
       new URL(req.url ?? "/", "http://x").searchParams.get("externalCredential") ?? "Kintone_Proxy";
@@ -314,6 +319,10 @@ describe("salesforce after the outside attack", () => {
     expect(page.code).toBe(1);
     expect(page.stderr).toContain("failed with HTTP 500 (an HTML page)");
     expect(page.stderr).not.toContain("<");
+    state.mode = "redirect";
+    const moved = await setKey();
+    expect(moved.code).toBe(1);
+    expect(moved.stderr).toContain("it answered with a redirect, which is not followed");
   });
 
   it("11. the login step deletes the JWT key file even when the login fails", async () => {
