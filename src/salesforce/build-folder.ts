@@ -64,7 +64,7 @@ function comparable(url: URL): string {
 }
 
 /** A URL as shown in a message: never its user name or password. */
-function withoutCredentials(url: URL): string {
+export function withoutCredentials(url: URL): string {
   const copy = new URL(url.href);
   copy.username = "";
   copy.password = "";

@@ -17,6 +17,7 @@ import {
   type KeyHeader,
   MIN_API_VERSION,
   resolveProxyUrl,
+  withoutCredentials,
 } from "../../salesforce/build-folder.js";
 import { deriveNames, type SalesforceNames } from "../../salesforce/names.js";
 import { selectOperations, specOperations } from "../../salesforce/operations.js";
@@ -305,12 +306,13 @@ export async function handleSalesforce(context: CommandContext, flags: Salesforc
   }
   const spec = loaded.doc;
   const proxyUrl = resolveProxyUrl(spec, flags.proxyUrl);
+  const shownProxy = withoutCredentials(new URL(proxyUrl));
   if (isPrivateHost(new URL(proxyUrl).hostname))
     output.warn(
-      `the spec's server is ${proxyUrl}, which Salesforce cannot call (this machine or a private network): regenerate the spec with the proxy's public https URL (generate --proxy-url) before deploying.`,
+      `the spec's server is ${shownProxy}, which Salesforce cannot call (this machine or a private network): regenerate the spec with the proxy's public https URL (generate --proxy-url) before deploying.`,
     );
   else if (!proxyUrl.startsWith("https:"))
-    output.warn(`the spec's server ${proxyUrl} is not https: Salesforce would send the key in clear.`);
+    output.warn(`the spec's server ${shownProxy} is not https: Salesforce would send the key in clear.`);
   const warnings = problems.length - errors.length;
   if (warnings > 0)
     output.info(
