@@ -29,6 +29,14 @@ export type ConfigFile = {
   version?: string;
   description?: string;
   validate?: { rules?: Record<string, "off" | "warning" | "error"> };
+  /** Defaults of `kintone-openapi salesforce` (and set-key's serviceName, apiVersion): a flag given wins. */
+  salesforce?: {
+    serviceName?: string;
+    operations?: string[];
+    header?: string;
+    output?: string;
+    apiVersion?: string;
+  };
 };
 
 export type LoadedConfig = { path: string | undefined; config: ConfigFile };

@@ -30,6 +30,7 @@ import { OPTIONAL_BUILDERS } from "./operations/index.js";
 import {
   fieldExtensions,
   type KintoneOperation,
+  OPERATION_GROUP_KINDS,
   operationExtensions,
   refName,
   schemaNames,
@@ -46,6 +47,8 @@ export type OptionalOperation = (typeof OPTIONAL_OPERATIONS)[number];
 /** Every name `--operations` takes, in the order they are written back. */
 export const ALL_OPERATIONS = [...OPERATIONS, ...OPTIONAL_OPERATIONS] as const;
 export type OperationName = (typeof ALL_OPERATIONS)[number];
+// Every name above has its kinds in x-kintone.ts's OPERATION_GROUP_KINDS (the compiler checks both lists agree).
+OPERATION_GROUP_KINDS satisfies Record<OperationName, readonly KintoneOperation[]>;
 
 /** Names the config file gives an app. */
 export type AppNaming = { name?: string; plural?: string; fields?: Record<string, string> };

@@ -35,6 +35,23 @@ export const KINTONE_OPERATIONS = [
 ] as const;
 export type KintoneOperation = (typeof KINTONE_OPERATIONS)[number];
 
+/**
+ * The x-kintone-operation kinds each name of generate's `--operations` adds (its groups): the one table that maps
+ * a group to the operations it writes, read by `salesforce --operations`.
+ */
+export const OPERATION_GROUP_KINDS = {
+  list: ["list"],
+  get: ["get"],
+  create: ["create"],
+  update: ["update"],
+  delete: ["delete"],
+  files: ["upload-file", "download-file"],
+  status: ["run-action"],
+  comments: ["list-comments", "add-comment"],
+  upsert: ["upsert"],
+  bulk: ["bulk-create", "bulk-update", "bulk-delete"],
+} as const satisfies Record<string, readonly KintoneOperation[]>;
+
 /** JSON pointer prefix of component schemas. */
 export const SCHEMA_REF = "#/components/schemas/";
 

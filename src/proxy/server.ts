@@ -5,6 +5,7 @@ import { UsageError } from "../errors.js";
 import type { ConnectionOptions } from "../kintone/connection.js";
 import type { RetryPolicy } from "../kintone/retry.js";
 import { withRetry } from "../kintone/retry.js";
+import { apiKeyProblem } from "./api-keys.js";
 import { createProxyApp, REQUEST_INFO, type RequestInfo } from "./app.js";
 import { CursorPool } from "./cursors.js";
 import { ProxyError } from "./errors.js";
@@ -82,16 +83,13 @@ export type ProxyServer = {
 
 const AUTH_FAILURE_INTERVAL_MS = 60_000;
 
-/** The shortest key accepted: 16 characters (`openssl rand -hex 24` makes 48). */
-export const MIN_KEY_LENGTH = 16;
+export { MIN_KEY_LENGTH } from "./api-keys.js";
 
 /** Checks options that would otherwise fail on the first request (an invalid header value, a weak key). */
 export function checkProxyOptions(options: Pick<ProxyOptions, "apiKeys" | "corsOrigin">): void {
-  const short = options.apiKeys.find((key) => key.length < MIN_KEY_LENGTH);
-  if (short !== undefined) {
-    throw new UsageError(
-      `an API key in KINTONE_OPENAPI_API_KEYS has ${short.length} characters; use keys of at least ${MIN_KEY_LENGTH} (make one with: openssl rand -hex 24).`,
-    );
+  for (const key of options.apiKeys) {
+    const problem = apiKeyProblem(key);
+    if (problem !== undefined) throw new UsageError(`an API key in KINTONE_OPENAPI_API_KEYS ${problem}.`);
   }
   const origin = options.corsOrigin;
   if (origin !== undefined && origin !== "*") {

@@ -58,6 +58,19 @@ export function checkApiVersion(value: string): string {
   return value;
 }
 
+/** A URL as compared: scheme and host in lower case, the default port dropped (URL does both), no trailing `/`. */
+function comparable(url: URL): string {
+  return `${url.protocol}//${url.username}:${url.password}@${url.host}${url.pathname.replace(/\/+$/, "")}${url.search}`;
+}
+
+/** A URL as shown in a message: never its user name or password. */
+export function withoutCredentials(url: URL): string {
+  const copy = new URL(url.href);
+  copy.username = "";
+  copy.password = "";
+  return copy.href.replace(/\/+$/, "");
+}
+
 /**
  * The proxy URL of the folder: the spec's single server, which Salesforce calls (the Named Credential's URL is its
  * origin, and the registration appends the server's path). `--proxy-url`, when given, must be that same URL: the
@@ -72,11 +85,26 @@ export function resolveProxyUrl(spec: JsonObject, given: string | undefined): st
       "the spec has no server URL: regenerate it with generate --proxy-url <the proxy's https URL>.",
     );
   }
-  const trimmed = (url: string) => url.replace(/\/+$/, "");
-  if (given !== undefined && trimmed(given) !== trimmed(server)) {
-    throw new UsageError(
-      `--proxy-url ${given} is not the spec's server ${server}: regenerate the spec with generate --proxy-url ${given}, or leave --proxy-url out.`,
-    );
+  if (given !== undefined) {
+    let wanted: URL;
+    try {
+      wanted = new URL(given);
+    } catch {
+      throw new UsageError(
+        `--proxy-url is not a URL (got ${JSON.stringify(given.length > 60 ? `${given.slice(0, 60)}…` : given)}): give the proxy's URL, such as https://proxy.example.com, or leave --proxy-url out.`,
+      );
+    }
+    let serverUrl: URL | undefined;
+    try {
+      serverUrl = new URL(server);
+    } catch {
+      serverUrl = undefined;
+    }
+    if (serverUrl === undefined || comparable(wanted) !== comparable(serverUrl)) {
+      throw new UsageError(
+        `--proxy-url ${withoutCredentials(wanted)} is not the spec's server ${serverUrl === undefined ? server : withoutCredentials(serverUrl)}: regenerate the spec with generate --proxy-url ${withoutCredentials(wanted)}, or leave --proxy-url out.`,
+      );
+    }
   }
   let url: URL;
   try {

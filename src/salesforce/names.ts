@@ -31,22 +31,31 @@ export function isDeveloperName(name: string): boolean {
   return DEVELOPER_NAME.test(name);
 }
 
+/** What --service-name takes, in the words of its error. */
+export const SERVICE_NAME_RULE =
+  "ASCII letters, digits, spaces, underscores or hyphens, starting with a letter";
+
+/** An input cut for an error message: never a long paste echoed back in full. */
+function shown(value: string): string {
+  return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+}
+
 /**
- * Derives the developer names from --service-name ("Kintone", "Kintone Sales" → `Kintone_Sales`): every run of
- * characters outside [A-Za-z0-9] becomes one `_`, leading and trailing ones are dropped. A name that starts with a
- * digit or has no letters left is refused (a UsageError naming the flag).
+ * Derives the developer names from --service-name ("Kintone", "Kintone Sales" → `Kintone_Sales`): the name holds
+ * only SERVICE_NAME_RULE's characters, and each run of spaces, underscores and hyphens becomes one `_` (so "a-b",
+ * "a b" and "a_b" name the same service). Anything else is refused (a UsageError naming the flag), never rewritten.
  */
-export function deriveNames(serviceName: string): SalesforceNames {
+export function deriveNames(serviceName: string, flag = "--service-name"): SalesforceNames {
   const label = serviceName.trim();
-  const base = label.replace(/[^A-Za-z0-9]+/g, "_").replace(/^_+|_+$/g, "");
-  if (base === "" || !/^[A-Za-z]/.test(base)) {
+  if (!/^[A-Za-z][A-Za-z0-9 _-]*$/.test(label)) {
     throw new UsageError(
-      `--service-name must start with an ASCII letter and hold letters, digits, spaces or underscores (got ${JSON.stringify(serviceName)}), e.g. --service-name Kintone.`,
+      `${flag} takes ${SERVICE_NAME_RULE} (got ${shown(serviceName)}), e.g. ${flag === "--service-name" ? "--service-name Kintone" : "Kintone"}.`,
     );
   }
+  const base = label.replace(/[ _-]+/g, "_").replace(/_+$/g, "");
   if (base.length > MAX_BASE_LENGTH || label.length > MAX_LABEL_LENGTH) {
     throw new UsageError(
-      `--service-name is too long (at most ${MAX_LABEL_LENGTH} characters, and ${MAX_BASE_LENGTH} in the developer name ${base}): give a shorter name.`,
+      `${flag} is too long (at most ${MAX_LABEL_LENGTH} characters, and ${MAX_BASE_LENGTH} in the developer name; got ${shown(label)}): give a shorter name.`,
     );
   }
   return {

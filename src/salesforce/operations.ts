@@ -1,5 +1,5 @@
 import { UsageError } from "../errors.js";
-import { X_OPERATION } from "../generate/x-kintone.js";
+import { OPERATION_GROUP_KINDS, X_OPERATION } from "../generate/x-kintone.js";
 import { HTTP_METHODS, isObject } from "../validate/context.js";
 import type { JsonObject } from "../validate/types.js";
 
@@ -40,8 +40,10 @@ export function specOperations(doc: JsonObject): SpecOperation[] {
 }
 
 /**
- * The operations to activate: all of them, or those `--operations` names, each item an operationId (any case) or
- * a kind (`list`, `get`, …, which takes that operation of every app). An item that names nothing is refused.
+ * The operations to activate: all of them, or those `--operations` names, each item an operationId (any case), a
+ * group of generate's --operations (`files`, `status`, `comments`, `upsert`, `bulk`, …: the kinds of
+ * OPERATION_GROUP_KINDS) or a kind (`list`, `upload-file`, …), each taking those operations of every app. An item
+ * that names nothing is refused.
  */
 export function selectOperations(
   all: readonly SpecOperation[],
@@ -55,12 +57,33 @@ export function selectOperations(
   if (items.length === 0) throw new UsageError("--operations names no operation: leave it out to take all.");
   const chosen = new Set<SpecOperation>();
   for (const item of items) {
-    const matches = all.filter((op) => op.name === item.toLowerCase() || op.kind === item);
+    const lower = item.toLowerCase();
+    const group: readonly string[] | undefined = Object.hasOwn(OPERATION_GROUP_KINDS, lower)
+      ? OPERATION_GROUP_KINDS[lower as keyof typeof OPERATION_GROUP_KINDS]
+      : undefined;
+    const matches = all.filter(
+      (op) =>
+        op.name === lower ||
+        (op.kind !== undefined && (op.kind === lower || group?.includes(op.kind) === true)),
+    );
     if (matches.length === 0) {
       const kinds = [...new Set(all.flatMap((op) => (op.kind === undefined ? [] : [op.kind])))];
+      const groups = Object.entries(OPERATION_GROUP_KINDS)
+        .filter(([, of]) => of.some((kind) => kinds.includes(kind)))
+        .map(([name]) => name)
+        .filter((name) => !kinds.includes(name));
       const ids = all.map((op) => op.operationId);
+      const choices = [
+        `operationIds (${ids.slice(0, 5).join(", ")}${ids.length > 5 ? ", …" : ""})`,
+        ...(kinds.length > 0 ? [`kinds (${kinds.join(", ")})`] : []),
+        ...(groups.length > 0 ? [`groups (${groups.join(", ")})`] : []),
+      ];
+      const listed =
+        choices.length === 1
+          ? choices[0]
+          : `${choices.slice(0, -1).join(", ")} or ${choices[choices.length - 1]}`;
       throw new UsageError(
-        `--operations names "${item}", which is no operation of the spec: give operationIds (${ids.slice(0, 5).join(", ")}${ids.length > 5 ? ", …" : ""})${kinds.length > 0 ? ` or kinds (${kinds.join(", ")})` : ""}.`,
+        `--operations names "${item.length > 60 ? `${item.slice(0, 60)}…` : item}", which is no operation of the spec: give ${listed}.`,
       );
     }
     for (const match of matches) chosen.add(match);

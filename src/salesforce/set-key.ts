@@ -138,7 +138,8 @@ async function reason(response: Response, key: string): Promise<string> {
   } catch {
     return "";
   }
-  let summary = text;
+  // Not Salesforce's JSON: a short excerpt, never a whole page (an HTML page is named, not shown).
+  let summary = /^\s*</.test(text) ? "an HTML page" : text.slice(0, 120);
   try {
     const body = JSON.parse(text) as unknown;
     const first = (Array.isArray(body) ? body[0] : body) as { errorCode?: unknown; message?: unknown };
@@ -147,8 +148,57 @@ async function reason(response: Response, key: string): Promise<string> {
   } catch {
     // Not JSON: the text itself.
   }
-  summary = summary.split(key).join("***").replace(/\s+/g, " ").trim().slice(0, 300);
+  summary = summary.split(key).join("***").replace(/\s+/g, " ").trim().slice(0, 200);
   return summary === "" ? "" : ` (${summary})`;
+}
+
+/** Why a call did not reach the org, in words (fetch itself only says "fetch failed"). */
+export function networkCause(error: unknown): string {
+  const err = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  if (err?.name === "TimeoutError" || err?.name === "AbortError") return "no answer within 30 seconds";
+  const code = err?.cause?.code;
+  const causeMessage = err?.cause?.message ?? "";
+  if (/redirect/i.test(causeMessage) || /redirect/i.test(err?.message ?? ""))
+    return "it answered with a redirect, which is not followed: give the org's My Domain URL";
+  switch (code) {
+    case "ECONNREFUSED":
+      return "connection refused";
+    case "ENOTFOUND":
+    case "EAI_AGAIN":
+      return "host not found";
+    case "ECONNRESET":
+      return "connection reset";
+    case "ETIMEDOUT":
+    case "UND_ERR_CONNECT_TIMEOUT":
+      return "connection timed out";
+    case "UND_ERR_HEADERS_TIMEOUT":
+    case "UND_ERR_BODY_TIMEOUT":
+      return "no answer in time";
+  }
+  if (typeof code === "string" && /CERT|SSL|TLS/.test(code)) return `TLS certificate problem (${code})`;
+  return (code ?? causeMessage) || (err?.message ?? "unknown network error");
+}
+
+/** The Credential output of Connect REST: an object naming the External Credential, with its credentials. */
+function isCredentialAnswer(value: unknown): boolean {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const body = value as { externalCredential?: unknown; credentials?: unknown };
+  return (
+    typeof body.externalCredential === "string" &&
+    (body.credentials === undefined ||
+      body.credentials === null ||
+      (typeof body.credentials === "object" && !Array.isArray(body.credentials)))
+  );
+}
+
+/** The JSON of an answer, or undefined when it is none (an HTML login page, a proxy's error page). */
+async function jsonOf(response: Response): Promise<unknown> {
+  const text = await response.text().catch(() => "");
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 /** What set-key did. */
@@ -196,16 +246,25 @@ export async function setCredentialKey(options: {
     principalName: names.principal,
     principalType: "NamedPrincipal",
   });
+  const unreachable = (error: unknown) =>
+    new SalesforceError(
+      `cannot reach org ${session.org} at ${session.instanceUrl} (${networkCause(error)}).`,
+    );
+  const notSalesforce = (action: string) =>
+    new SalesforceError(
+      `org ${session.org} at ${session.instanceUrl} did not answer as Salesforce's Connect REST API (${action} got no Credential JSON), so no key was set: check the instance URL (SF_INSTANCE_URL, or the org's login in the Salesforce CLI).`,
+    );
+  const timeout = () => AbortSignal.timeout(30_000);
   let read: Response;
   try {
-    read = await call(`${base}?${query}`, { method: "GET", headers, redirect: "error" });
+    read = await call(`${base}?${query}`, { method: "GET", headers, redirect: "error", signal: timeout() });
   } catch (error) {
-    throw new SalesforceError(
-      `cannot reach org ${session.org} at ${session.instanceUrl} (${(error as Error).message}).`,
-    );
+    throw unreachable(error);
   }
   if (!read.ok) throw await failed(read, "Reading");
-  const current = (await read.json().catch(() => ({}))) as { credentials?: Record<string, unknown> | null };
+  const currentJson = await jsonOf(read);
+  if (!isCredentialAnswer(currentJson)) throw notSalesforce("reading the credential");
+  const current = currentJson as { credentials?: Record<string, unknown> | null };
   const exists =
     current.credentials !== undefined && current.credentials !== null
       ? Object.keys(current.credentials).length > 0
@@ -217,13 +276,13 @@ export async function setCredentialKey(options: {
       headers,
       body: credentialBody(names, key),
       redirect: "error",
+      signal: timeout(),
     });
   } catch (error) {
-    throw new SalesforceError(
-      `cannot reach org ${session.org} at ${session.instanceUrl} (${(error as Error).message}).`,
-    );
+    throw unreachable(error);
   }
   if (!written.ok) throw await failed(written, exists ? "Updating the key of" : "Creating the key of");
-  await written.arrayBuffer().catch(() => undefined);
+  if (!isCredentialAnswer(await jsonOf(written)))
+    throw notSalesforce(exists ? "updating the key" : "creating the key");
   return exists ? "updated" : "created";
 }

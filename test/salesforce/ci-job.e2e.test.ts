@@ -150,7 +150,7 @@ if (args.slice(0, 2).join(" ") === "org display")
     const job = workflow.jobs.salesforce;
     expect(job?.needs).toBe("spec");
     expect(job?.if).toBe(
-      "github.event_name == 'pull_request' || (github.event_name == 'push' && github.ref == 'refs/heads/main')",
+      "(github.event_name == 'pull_request' && github.event.pull_request.head.repo.full_name == github.repository) || (github.event_name == 'push' && github.ref == 'refs/heads/main')",
     );
     expect(Object.keys(workflow.jobs)).toEqual(["spec", "node", "salesforce"]);
   });

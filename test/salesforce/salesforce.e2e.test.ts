@@ -145,13 +145,16 @@ describe("kintone-openapi salesforce on the demo spec, as a user runs it", () =>
   });
 
   it.each([
-    [["--service-name", "2024 sales"], /--service-name must start with an ASCII letter/],
+    [
+      ["--service-name", "2024 sales"],
+      /--service-name takes ASCII letters, digits, spaces, underscores or hyphens, starting with a letter \(got "2024 sales"\)/,
+    ],
     [
       ["--proxy-url", "https://elsewhere.example.com"],
       /--proxy-url https:\/\/elsewhere\.example\.com is not the spec's server https:\/\/proxy\.example\.com\/kintone/,
     ],
     [["--operations", "listWidgets"], /--operations names "listWidgets", which is no operation of the spec/],
-    [["--header", "cookie"], /argument 'cookie' is invalid/],
+    [["--header", "cookie"], /--header takes x-api-key or authorization \(got "cookie"\)/],
     [["--api-version", "58.0"], /--api-version takes a Salesforce API version from 59\.0/],
     [["--spec", "missing.json"], /--spec missing\.json does not exist/],
     [["--deactivate-first"], /--deactivate-first needs --previous/],

@@ -65,7 +65,9 @@ describe("setCredentialKey", () => {
     const key = "echoed-key-1234";
     const fetch = (async (_url: string, init?: RequestInit) =>
       init?.method === "GET"
-        ? new Response(JSON.stringify({ credentials: {} }), { status: 200 })
+        ? new Response(JSON.stringify({ credentials: {}, externalCredential: "Kintone_Proxy" }), {
+            status: 200,
+          })
         : new Response(JSON.stringify([{ errorCode: "INVALID_INPUT", message: `bad value ${key}` }]), {
             status: 400,
           })) as typeof globalThis.fetch;

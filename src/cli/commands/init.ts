@@ -82,7 +82,7 @@ export async function handleInit(
   }
   if (flags.salesforce) {
     output.info(
-      "For the Salesforce job, add SF_CLIENT_ID, SF_JWT_KEY, SF_USERNAME, SF_LOGIN_URL and KINTONE_OPENAPI_API_KEY as repository secrets; see docs/ci.md (Registering in Salesforce).",
+      "For the Salesforce job, add SF_CLIENT_ID, SF_JWT_KEY, SF_USERNAME, SF_LOGIN_URL and KINTONE_OPENAPI_API_KEY as repository secrets, and put a non-default service name, operations or header in the config file's salesforce section (the job passes no such flags); see docs/ci.md (Registering in Salesforce).",
     );
   }
   return 0;

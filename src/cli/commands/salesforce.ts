@@ -1,8 +1,12 @@
-import { mkdir, readFile, stat } from "node:fs/promises";
-import { dirname, join, relative, resolve } from "node:path";
+import { randomBytes } from "node:crypto";
+import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { basename, dirname, join, relative, resolve } from "node:path";
 import { password } from "@inquirer/prompts";
-import { type Command, Option } from "commander";
+import type { Command } from "commander";
+import { type ConfigFile, loadConfig } from "../../config/load-config.js";
 import { type ExitCode, KintoneOpenapiError, UsageError } from "../../errors.js";
+import { OPERATION_GROUP_KINDS } from "../../generate/x-kintone.js";
+import { apiKeyProblem } from "../../proxy/api-keys.js";
 import {
   buildSalesforceFolder,
   checkApiVersion,
@@ -13,6 +17,7 @@ import {
   type KeyHeader,
   MIN_API_VERSION,
   resolveProxyUrl,
+  withoutCredentials,
 } from "../../salesforce/build-folder.js";
 import { deriveNames, type SalesforceNames } from "../../salesforce/names.js";
 import { selectOperations, specOperations } from "../../salesforce/operations.js";
@@ -29,7 +34,6 @@ import {
   setCredentialKey,
 } from "../../salesforce/set-key.js";
 import { isPrivateHost } from "../../util/address.js";
-import { writeFileAtomic } from "../../util/atomic-write.js";
 import { exists } from "../../util/fs.js";
 import { loadDocument, UnreadableDocumentError } from "../../validate/load-document.js";
 import { type CommandContext, collect, defineCommand, type RunState } from "../command.js";
@@ -51,7 +55,7 @@ type SalesforceFlags = {
   deactivateFirst?: boolean;
 };
 
-type SetKeyFlags = { targetOrg?: string; serviceName?: string; apiVersion?: string };
+type SetKeyFlags = { targetOrg?: string; serviceName?: string; apiVersion?: string; config?: string };
 
 const DEFAULT_SPEC = "kintone-openapi.json";
 const DEFAULT_OUTPUT = "salesforce";
@@ -59,18 +63,37 @@ const DEFAULT_SERVICE_NAME = "Kintone";
 /** The two folders of an update that needs the operations deactivated first, in deploy order. */
 export const STEP_FOLDERS = ["1-deactivate", "2-update"] as const;
 
-function checkHeader(value: string | undefined): KeyHeader {
+/** --header, in any case (HTTP header names are case-insensitive): x-api-key or authorization. */
+function checkHeader(value: string | undefined, from = "--header"): KeyHeader {
   const header = (value ?? "x-api-key").toLowerCase();
   if (!(HEADERS as readonly string[]).includes(header))
-    throw new UsageError(`--header takes x-api-key or authorization (got "${value}").`);
+    throw new UsageError(
+      `${from} takes x-api-key or authorization (got ${JSON.stringify(String(value).slice(0, 40))}).`,
+    );
   return header as KeyHeader;
+}
+
+/** The config file's salesforce section (flag > config > default for each of its settings). */
+function salesforceSection(config: ConfigFile): NonNullable<ConfigFile["salesforce"]> {
+  return config.salesforce ?? {};
+}
+
+/** The service name: --service-name, else the config file's salesforce.serviceName, else Kintone. */
+function serviceNames(flag: string | undefined, config: ConfigFile): SalesforceNames {
+  if (flag !== undefined) return deriveNames(flag);
+  const fromConfig = salesforceSection(config).serviceName;
+  if (fromConfig !== undefined) return deriveNames(fromConfig, "the config file's salesforce.serviceName");
+  return deriveNames(DEFAULT_SERVICE_NAME);
 }
 
 /**
  * The default package directory of an existing sfdx-project.json, or undefined when the folder has none; warns
  * when its sourceApiVersion is older than the permission set's principal access needs.
  */
-async function existingPackageDirectory(folder: string, output: Output): Promise<string | undefined> {
+async function existingPackageDirectory(
+  folder: string,
+  output: Output,
+): Promise<{ path: string; sourceApiVersion: string | undefined } | undefined> {
   const path = join(folder, "sfdx-project.json");
   if (!(await exists(path))) return undefined;
   let project: {
@@ -91,7 +114,15 @@ async function existingPackageDirectory(folder: string, output: Output): Promise
   const chosen = dirs.find((dir) => dir?.default === true) ?? dirs[0];
   if (typeof chosen?.path !== "string" || chosen.path === "" || chosen.path.includes(".."))
     throw new UsageError(`${path} names no package directory: add one to packageDirectories.`);
-  return chosen.path.replace(/^\.\//, "").replace(/\/+$/, "");
+  return {
+    path: chosen.path.replace(/^\.\//, "").replace(/\/+$/, ""),
+    sourceApiVersion:
+      !Number.isNaN(version) &&
+      version >= MIN_API_VERSION &&
+      /^\d{2,3}\.0$/.test(String(project.sourceApiVersion))
+        ? String(project.sourceApiVersion)
+        : undefined,
+  };
 }
 
 async function readPreviousFile(cwd: string, path: string): Promise<PreviousRegistration> {
@@ -115,37 +146,138 @@ async function readPreviousFile(cwd: string, path: string): Promise<PreviousRegi
   }
 }
 
-/** Writes each file atomically, once everything was checked (a failure before this point writes nothing). */
-async function writeFolder(
+/** Why a folder or file under -o could not be written, as one sentence (exit 2 when the path cannot be a folder). */
+function writeFailure(error: unknown, flag: string, path: string): KintoneOpenapiError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const where = `${flag}: cannot write ${path}`;
+  switch (code) {
+    case "ENOTDIR":
+    case "EEXIST":
+    case "EISDIR":
+      return new UsageError(
+        `${where}: ${code === "EISDIR" ? "a folder is in the way of the file" : "a file is in the way of a folder on that path"}; move it or give another folder.`,
+      );
+    case "ENOENT":
+      return new UsageError(`${where}: a folder on that path cannot be made; give another folder.`);
+    case "EACCES":
+    case "EPERM":
+      return new KintoneOpenapiError(
+        `${where}: permission denied; give a folder you can write, or fix its permissions.`,
+      );
+    case "EROFS":
+      return new KintoneOpenapiError(`${where}: the file system is read-only; give another folder.`);
+    case "ENOSPC":
+    case "EDQUOT":
+      return new KintoneOpenapiError(`${where}: the disk is full; free space and run again.`);
+    default:
+      return new KintoneOpenapiError(`${where} (${code ?? (error as Error).message}); nothing was changed.`);
+  }
+}
+
+/**
+ * Makes `dir` and its missing parents, one at a time (fs.mkdir's recursive mode loops forever under /proc), and
+ * returns the top-most folder it made, or undefined when `dir` was there. A file in the way fails with ENOTDIR.
+ */
+async function makeFolders(dir: string): Promise<string | undefined> {
+  const missing: string[] = [];
+  let current = dir;
+  for (;;) {
+    const found = await stat(current).catch((error: NodeJS.ErrnoException) =>
+      error.code === "ENOENT" ? undefined : Promise.reject(error),
+    );
+    if (found !== undefined) {
+      if (!found.isDirectory()) throw Object.assign(new Error("not a folder"), { code: "ENOTDIR" });
+      break;
+    }
+    missing.push(current);
+    const parent = dirname(current);
+    if (parent === current) break;
+    current = parent;
+  }
+  for (const folder of [...missing].reverse()) await mkdir(folder);
+  return missing[missing.length - 1];
+}
+
+/** A path as shown: relative to the working folder when it is under it, else absolute. */
+function shownPath(cwd: string, path: string): string {
+  const rel = relative(cwd, path);
+  return rel === "" || rel.startsWith("..") ? path : rel;
+}
+
+/**
+ * Writes every file of every folder to a temporary sibling first and, only once all are written, renames them into
+ * place: a failure removes the temporaries (and the folders it made) and changes nothing. Other files of the
+ * folders (the user's Flows in force-app) are left as they are: whole folders are never replaced.
+ */
+async function writeFolders(
   context: CommandContext,
-  root: string,
-  files: ReadonlyMap<string, string>,
+  flag: string,
+  folders: ReadonlyArray<{ root: string; files: ReadonlyMap<string, string> }>,
 ): Promise<void> {
-  for (const [path, text] of files) {
-    const target = join(root, path);
-    await mkdir(dirname(target), { recursive: true });
-    await writeFileAtomic(target, text);
-    context.wrote(relative(context.cwd, target) || target);
+  const suffix = `.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+  const staged: Array<{ temp: string; target: string }> = [];
+  const made: string[] = [];
+  let current = "";
+  try {
+    for (const { root, files } of folders) {
+      for (const [path, text] of files) {
+        const target = join(root, path);
+        current = shownPath(context.cwd, target);
+        const first = await makeFolders(dirname(target));
+        if (first !== undefined) made.push(first);
+        // A folder where a file goes would fail the rename below, after others moved: refuse it now.
+        if ((await stat(target).catch(() => undefined))?.isDirectory())
+          throw Object.assign(new Error("a folder is in the way"), { code: "EISDIR" });
+        const temp = join(dirname(target), `.${basename(target)}${suffix}`);
+        await writeFile(temp, text, { encoding: "utf8", flag: "wx" });
+        staged.push({ temp, target });
+      }
+    }
+  } catch (error) {
+    await Promise.all(staged.map(({ temp }) => rm(temp, { force: true })));
+    for (const dir of made.reverse()) await rm(dir, { recursive: true, force: true });
+    throw writeFailure(error, flag, current);
+  }
+  for (const { temp, target } of staged) {
+    try {
+      await rename(temp, target);
+    } catch (error) {
+      await Promise.all(staged.map(({ temp: t }) => rm(t, { force: true })));
+      throw writeFailure(error, flag, shownPath(context.cwd, target));
+    }
+    context.wrote(shownPath(context.cwd, target));
   }
 }
 
 /** `kintone-openapi salesforce`: the Salesforce DX folder that registers the spec with one deploy. */
 export async function handleSalesforce(context: CommandContext, flags: SalesforceFlags): Promise<ExitCode> {
   const { output, cwd } = context;
-  const apiVersion = checkApiVersion(flags.apiVersion ?? DEFAULT_API_VERSION);
-  const names = deriveNames(flags.serviceName ?? DEFAULT_SERVICE_NAME);
-  const header = checkHeader(flags.header);
+  const { config } = await context.config();
+  const section = salesforceSection(config);
+  // flag > the config file's salesforce section > default, for each setting.
+  const givenApiVersion =
+    flags.apiVersion !== undefined
+      ? checkApiVersion(flags.apiVersion)
+      : section.apiVersion !== undefined
+        ? checkApiVersion(section.apiVersion)
+        : undefined;
+  const names = serviceNames(flags.serviceName, config);
+  const header =
+    flags.header !== undefined
+      ? checkHeader(flags.header)
+      : checkHeader(section.header, "the config file's salesforce.header");
+  const outputFlag = flags.output ?? section.output ?? DEFAULT_OUTPUT;
+  const operationsFlag = flags.operations ?? section.operations;
   if (flags.deactivateFirst && flags.previous === undefined)
     throw new UsageError(
       "--deactivate-first needs --previous <the registered spec>: it plans the update against it.",
     );
-  const { config } = await context.config();
   // The spec generate wrote: --spec, else the config file's output, else generate's default.
   const specPath =
     flags.spec ?? (typeof config.output === "string" && config.output !== "" ? config.output : DEFAULT_SPEC);
-  const outRoot = resolve(cwd, flags.output ?? DEFAULT_OUTPUT);
+  const outRoot = resolve(cwd, outputFlag);
   if ((await exists(outRoot)) && !(await stat(outRoot)).isDirectory())
-    throw new UsageError(`-o ${flags.output} is a file: give a folder.`);
+    throw new UsageError(`-o ${outputFlag} is a file: give a folder.`);
 
   let loaded: Awaited<ReturnType<typeof loadDocument>>;
   try {
@@ -174,19 +306,20 @@ export async function handleSalesforce(context: CommandContext, flags: Salesforc
   }
   const spec = loaded.doc;
   const proxyUrl = resolveProxyUrl(spec, flags.proxyUrl);
+  const shownProxy = withoutCredentials(new URL(proxyUrl));
   if (isPrivateHost(new URL(proxyUrl).hostname))
     output.warn(
-      `the spec's server is ${proxyUrl}, which Salesforce cannot call (this machine or a private network): regenerate the spec with the proxy's public https URL (generate --proxy-url) before deploying.`,
+      `the spec's server is ${shownProxy}, which Salesforce cannot call (this machine or a private network): regenerate the spec with the proxy's public https URL (generate --proxy-url) before deploying.`,
     );
   else if (!proxyUrl.startsWith("https:"))
-    output.warn(`the spec's server ${proxyUrl} is not https: Salesforce would send the key in clear.`);
+    output.warn(`the spec's server ${shownProxy} is not https: Salesforce would send the key in clear.`);
   const warnings = problems.length - errors.length;
   if (warnings > 0)
     output.info(
       `${specPath} has ${warnings} warning${warnings === 1 ? "" : "s"} (it registers; ${selfCommand()} validate ${specPath} lists them).`,
     );
   const all = specOperations(spec);
-  const selected = selectOperations(all, flags.operations);
+  const selected = selectOperations(all, operationsFlag);
   const previous = flags.previous === undefined ? undefined : await readPreviousFile(cwd, flags.previous);
   // Selected operations are active; on an update, those registered before and not selected now are listed inactive
   // (deactivated), the others are left out.
@@ -202,14 +335,33 @@ export async function handleSalesforce(context: CommandContext, flags: Salesforc
         : [],
   );
 
-  const base = { spec, names, proxyUrl, header, operations, apiVersion };
+  if (previous !== undefined) {
+    const deactivated = operations.filter((op) => !op.active).map((op) => op.name);
+    if (deactivated.length > 0)
+      output.warn(
+        `${deactivated.length} operation${deactivated.length === 1 ? "" : "s"} registered before and not selected now will be deactivated: ${deactivated.join(", ")}.`,
+      );
+  }
+
+  const base = {
+    spec,
+    names,
+    proxyUrl,
+    header,
+    operations,
+    apiVersion: givenApiVersion ?? DEFAULT_API_VERSION,
+  };
   const folders: Array<{ root: string; files: Map<string, string> }> = [];
   const folderInput = async (root: string, extra: Partial<FolderInput> = {}): Promise<FolderInput> => {
-    const packageDirectory = await existingPackageDirectory(root, output);
+    const project = await existingPackageDirectory(root, output);
+    // One version for package.xml and sfdx-project.json: --api-version (or the config's), else a kept project's
+    // sourceApiVersion when it is 59.0 or later, else the default.
+    const apiVersion = givenApiVersion ?? project?.sourceApiVersion ?? DEFAULT_API_VERSION;
     return {
       ...base,
-      packageDirectory: packageDirectory ?? DEFAULT_PACKAGE_DIRECTORY,
-      withProject: packageDirectory === undefined,
+      apiVersion,
+      packageDirectory: project?.path ?? DEFAULT_PACKAGE_DIRECTORY,
+      withProject: project === undefined,
       ...extra,
     };
   };
@@ -254,7 +406,7 @@ export async function handleSalesforce(context: CommandContext, flags: Salesforc
   }
   if (folders.some(({ files }) => !files.has("sfdx-project.json")))
     output.info("Kept the existing sfdx-project.json (its default package directory takes the components).");
-  for (const { root, files } of folders) await writeFolder(context, root, files);
+  await writeFolders(context, `-o ${outputFlag}`, folders);
 
   const shown = (root: string) => {
     const path = relative(cwd, root) || ".";
@@ -333,13 +485,20 @@ async function readKey(context: CommandContext): Promise<string> {
 
 /** `kintone-openapi salesforce set-key`: the proxy key into the External Credential, through Connect REST. */
 export async function handleSetKey(context: CommandContext, flags: SetKeyFlags): Promise<ExitCode> {
-  const apiVersion = checkApiVersion(flags.apiVersion ?? DEFAULT_API_VERSION);
-  const names: SalesforceNames = deriveNames(flags.serviceName ?? DEFAULT_SERVICE_NAME);
+  const { config } = await context.config();
+  const section = salesforceSection(config);
+  const apiVersion = checkApiVersion(flags.apiVersion ?? section.apiVersion ?? DEFAULT_API_VERSION);
+  const names: SalesforceNames = serviceNames(flags.serviceName, config);
   const session = await resolveSession(context, flags);
   const key = await readKey(context);
   if (key.includes(",") || /\s/.test(key))
     throw new UsageError(
       "KINTONE_OPENAPI_API_KEY holds a comma or a space: give one key, exactly as the proxy has it.",
+    );
+  const problem = apiKeyProblem(key);
+  if (problem !== undefined)
+    throw new UsageError(
+      `KINTONE_OPENAPI_API_KEY ${problem}: the proxy refuses such a key, so give one of its KINTONE_OPENAPI_API_KEYS.`,
     );
   const result = await setCredentialKey({ session, names, apiVersion, key });
   context.output.info(
@@ -354,7 +513,8 @@ export function registerSalesforce(program: Command, state: RunState): void {
     description:
       "write the Salesforce DX folder that registers the spec as an External Service in one deploy (set-key then sets the proxy key)",
     shared: {
-      config: "config file: its output is the default --spec, its validate.rules re-grade the rules",
+      config:
+        "config file: its output is the default --spec, its validate.rules re-grade the rules, its salesforce section (serviceName, operations, header, output, apiVersion) gives the defaults of those flags",
     },
     options: (c) =>
       c
@@ -368,14 +528,13 @@ export function registerSalesforce(program: Command, state: RunState): void {
           "--proxy-url <url>",
           "the proxy's URL; must be the spec's server (default: the spec's server)",
         )
-        .addOption(
-          new Option("--header <name>", "the header that carries the key (default: x-api-key)").choices([
-            ...HEADERS,
-          ]),
+        .option(
+          "--header <name>",
+          `the header that carries the key: ${HEADERS.join(" or ")}, any case (default: x-api-key)`,
         )
         .option(
           "--operations <list>",
-          "operations to activate: operationIds or kinds (list,get,create,update,delete), comma-separated or repeated (default: all)",
+          `operations to activate, comma-separated or repeated: operationIds, generate's groups (${Object.keys(OPERATION_GROUP_KINDS).join(",")}) or kinds (${[...new Set(Object.values(OPERATION_GROUP_KINDS).flat())].filter((kind) => !(kind in OPERATION_GROUP_KINDS)).join(",")}) (default: all)`,
           collect,
         )
         .option(
@@ -399,6 +558,7 @@ export function registerSalesforce(program: Command, state: RunState): void {
   });
   defineCommand<SetKeyFlags>(command, state, {
     name: "set-key",
+    shared: { config: "config file: its salesforce section's serviceName and apiVersion are the defaults" },
     description:
       "put the proxy key into the External Credential of an org (Connect REST API); the key is never printed or written",
     options: (c) =>
@@ -424,8 +584,12 @@ export function registerSalesforce(program: Command, state: RunState): void {
     ],
     // Commander hands options both commands declare (--service-name, --api-version) to the parent: take them there.
     run: (context, flags) => {
-      const parent = command.opts<SalesforceFlags>();
-      return handleSetKey(context, {
+      const parent = command.opts<SalesforceFlags & { config?: string }>();
+      const withConfig =
+        flags.config === undefined && parent.config !== undefined
+          ? { ...context, config: () => loadConfig(parent.config, context.cwd) }
+          : context;
+      return handleSetKey(withConfig, {
         ...flags,
         serviceName: flags.serviceName ?? parent.serviceName,
         apiVersion: flags.apiVersion ?? parent.apiVersion,
