@@ -113,6 +113,8 @@ describe("kintone-openapi init", () => {
       const ci = await runCli(["init", "--ci", "github"], { cwd: project });
       expect(ci.code).toBe(0);
       expect(ci.stderr).toMatch(/Kept kintone-openapi.config.json/);
+      // The hint asks only for what the kept config lacks (found by an outside attack: it asked for both).
+      expect(ci.stderr).toMatch(/Next: set apps in kintone-openapi.config.json, export KINTONE_API_TOKEN/);
       expect(await readFile(join(project, "kintone-openapi.config.json"), "utf8")).toBe(mine);
       const pkg = await readFile(join(project, "package.json"), "utf8");
       expect(pkg).toMatch(/^ {4}"name": "mine",$/m);

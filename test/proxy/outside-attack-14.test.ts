@@ -149,7 +149,9 @@ describe("bodies and parameters the docs do not allow", () => {
       body: { name: "a.txt", contentType: `x/${"a".repeat(70_000)}`, contentBase64: "QQ==" },
     });
     expect(answer.status).toBe(413);
-    expect(answer.body.error.message).toMatch(/name, contentType and JSON around the file take more than 65,536/);
+    expect(answer.body.error.message).toMatch(
+      /name, contentType and JSON around the file take more than 65,536/,
+    );
   });
 
   it("answers an empty file name on download with 400, not 404", async () => {

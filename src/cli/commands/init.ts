@@ -1,7 +1,7 @@
 import { mkdir, readFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { type Command, Option } from "commander";
-import { applyEdits, modify } from "jsonc-parser";
+import { applyEdits, modify, parse } from "jsonc-parser";
 import { DEFAULT_CONFIG_FILE, loadConfig } from "../../config/load-config.js";
 import { type ExitCode, UsageError } from "../../errors.js";
 import { TEMPLATES_DIR } from "../../templates.js";
@@ -71,8 +71,23 @@ export async function handleInit(
     throw new UsageError(`${DEFAULT_CONFIG_FILE} already exists: edit it, or pass --force to replace it.`);
   }
   if (await exists(configPath)) {
+    // What the config still lacks (found by an outside attack: a config that interactive generate had saved was
+    // told to set what it already held).
+    const { config } = await loadConfig(configPath, dirname(configPath));
+    const sample = parse(await readFile(join(TEMPLATES_DIR, "kintone-openapi.config.jsonc"), "utf8")) as {
+      baseUrl?: string;
+      apps?: unknown;
+    };
+    const missing = [
+      config.baseUrl === undefined || config.baseUrl === sample.baseUrl ? "baseUrl" : undefined,
+      config.apps === undefined ||
+      Object.keys(config.apps).length === 0 ||
+      JSON.stringify(config.apps) === JSON.stringify(sample.apps)
+        ? "apps"
+        : undefined,
+    ].filter((key) => key !== undefined);
     output.info(
-      `Next: set baseUrl and apps in ${DEFAULT_CONFIG_FILE}, export KINTONE_API_TOKEN (or KINTONE_USERNAME/KINTONE_PASSWORD), and run ${selfCommand()} generate.`,
+      `Next: ${missing.length > 0 ? `set ${missing.join(" and ")} in ${DEFAULT_CONFIG_FILE}, ` : ""}export KINTONE_API_TOKEN (or KINTONE_USERNAME/KINTONE_PASSWORD), and run ${selfCommand()} generate.`,
     );
   }
   if (flags.ci !== undefined) {
