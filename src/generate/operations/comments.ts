@@ -38,6 +38,9 @@ function mention(input: boolean): SchemaObject {
   };
 }
 
+/** A comment's text holds a character that is not a space (written into the spec, checked by the proxy). */
+export const COMMENT_TEXT_PATTERN = "\\S";
+
 export function buildComments(build: AppBuild): void {
   const { singular } = build;
   const appId = build.appId;
@@ -85,7 +88,9 @@ export function buildComments(build: AppBuild): void {
         type: "string",
         minLength: 1,
         maxLength: COMMENT_TEXT_MAX,
-        description: `The comment's text (plain text, at most ${COMMENT_TEXT_MAX.toLocaleString("en-US")} characters).`,
+        // Not only spaces: the proxy refuses a blank comment (a property-based test found the spec allowing it).
+        pattern: COMMENT_TEXT_PATTERN,
+        description: `The comment's text (plain text, not only spaces, at most ${COMMENT_TEXT_MAX.toLocaleString("en-US")} characters).`,
       },
       mentions: {
         type: "array",

@@ -10,6 +10,19 @@ import type { AppBuild } from "../build-document.js";
 
 const SIZE = FILE_MAX_BYTES.toLocaleString("en-US");
 
+const TOKEN = "[A-Za-z0-9!#$&^_.+-]+";
+/**
+ * What the upload takes as contentType and as name, written into the spec and checked by the proxy
+ * (src/proxy/handlers/files.ts) from these same patterns: a MIME type (`type/subtype`, parameters allowed), and a
+ * file name with a character that is not a space and no control character. A property-based test found the spec
+ * allowing any text where the proxy refused all but these.
+ */
+export const MIME_TYPE_PATTERN = `^${TOKEN}/${TOKEN}(\\s*;\\s*${TOKEN}=("[^"\\r\\n\\\\]*"|${TOKEN}))*$`;
+// Spaces first, then a character that is not a space, then anything but control characters: the three parts cannot
+// overlap, so the pattern takes linear time in any validator.
+export const FILE_NAME_PATTERN =
+  "^[^\\S\\u0000-\\u001f\\u007f]*[^\\s\\u0000-\\u001f\\u007f][^\\u0000-\\u001f\\u007f]*$";
+
 /** The component names of the group's schemas for one app. */
 export const fileSchemaNames = {
   upload: (singular: string) => `${singular}FileUpload`,
@@ -44,12 +57,14 @@ export function buildFiles(build: AppBuild): void {
         type: "string",
         minLength: 1,
         maxLength: 255,
-        description: "File name, as Kintone shows it (e.g. contract.pdf).",
+        pattern: FILE_NAME_PATTERN,
+        description: "File name, as Kintone shows it (e.g. contract.pdf); no control characters.",
       },
       contentType: {
         type: "string",
         nullable: true,
         maxLength: 255,
+        pattern: MIME_TYPE_PATTERN,
         description: "MIME type (e.g. application/pdf); application/octet-stream when left out.",
       },
       contentBase64: {

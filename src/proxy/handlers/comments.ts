@@ -1,3 +1,4 @@
+import { COMMENT_TEXT_PATTERN } from "../../generate/operations/comments.js";
 import { COMMENT_TEXT_MAX, COMMENTS_PER_CALL, COMMENTS_TOP_MAX } from "../../kintone/limits.js";
 import { parseInteger } from "../../odata/query-options.js";
 import { ProxyError } from "../errors.js";
@@ -86,7 +87,7 @@ export const addComment: OptionalHandler = {
         { target: unknown.slice(0, 100) },
       );
     const { text, mentions } = fields;
-    if (typeof text !== "string" || text.trim() === "")
+    if (typeof text !== "string" || !new RegExp(COMMENT_TEXT_PATTERN, "u").test(text))
       throw new ProxyError(400, "ValidationFailed", "text is required: the comment's text.", {
         target: "text",
       });

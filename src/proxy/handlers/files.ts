@@ -1,3 +1,4 @@
+import { FILE_NAME_PATTERN, MIME_TYPE_PATTERN } from "../../generate/operations/files.js";
 import { FILE_MAX_BYTES, FILE_UPLOAD_BODY_MAX } from "../../kintone/limits.js";
 import { parseInteger } from "../../odata/query-options.js";
 import { ProxyError } from "../errors.js";
@@ -17,8 +18,8 @@ import { outcomeUnknown, recordId } from "./record-io.js";
 
 const SIZE = FILE_MAX_BYTES.toLocaleString("en-US");
 const UPLOAD_KEYS = new Set(["name", "contentType", "contentBase64"]);
-const TOKEN = "[A-Za-z0-9!#$&^_.+-]+";
-const MIME = new RegExp(`^${TOKEN}/${TOKEN}(\\s*;\\s*${TOKEN}=("[^"\\r\\n\\\\]*"|${TOKEN}))*$`);
+const MIME = new RegExp(MIME_TYPE_PATTERN);
+const FILE_NAME = new RegExp(FILE_NAME_PATTERN);
 
 const ALPHABET = Buffer.from("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/");
 
@@ -59,12 +60,7 @@ export const uploadFile: OptionalHandler = atMostAtOnce(UPLOADS_AT_ONCE, "file u
         { target: unknown.slice(0, 100) },
       );
     const { name, contentType } = fields;
-    if (
-      typeof name !== "string" ||
-      name.trim() === "" ||
-      [...name].length > 255 ||
-      /[\u0000-\u001f\u007f]/.test(name)
-    )
+    if (typeof name !== "string" || [...name].length > 255 || !FILE_NAME.test(name))
       throw bad("name", "name must be the file's name: 1 to 255 characters, no control characters.");
     if (contentType !== undefined && contentType !== null) {
       if (typeof contentType !== "string" || contentType.length > 255 || !MIME.test(contentType))
