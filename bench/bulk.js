@@ -1,32 +1,9 @@
 // Bulk write benchmark (issue #14), run by bench/run.js: 2,000 records created through the proxy's bulk-create
 // operation: Kintone calls made (ideal: one bulkRequest), wall time, the proxy's peak RSS. Loopback only.
-import { spawn } from "node:child_process";
 import { join } from "node:path";
-import { startServe } from "./proxy.js";
+import { generateSpec, KEY, startServe } from "./proxy.js";
 
-const KEY = "bench-key-0123456789";
 const RECORDS = 2000;
-
-async function generateSpec(root, data, out) {
-  await new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [
-        join(root, "bin/kintone-openapi.js"),
-        "generate",
-        "--from",
-        data,
-        "--operations",
-        "list,get,create,update,delete,upsert,bulk",
-        "-o",
-        out,
-        "--quiet",
-      ],
-      { env: { ...process.env, CI: "true" } },
-    );
-    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`generate exited ${code}`))));
-  });
-}
 
 /** The same records as Kintone takes them, in one bulkRequest of 20 calls: the reference without the proxy. */
 function direct(records) {
@@ -78,7 +55,7 @@ export async function run({ root, work, record, probe }) {
   const { createSandbox } = await import(join(root, "dist/sandbox/server.js"));
   const { SAMPLE_APPS_DIR } = await import(join(root, "dist/templates.js"));
   const spec = join(work, "bulk.json");
-  await generateSpec(root, SAMPLE_APPS_DIR, spec);
+  await generateSpec(root, SAMPLE_APPS_DIR, spec, "list,get,create,update,delete,upsert,bulk");
   for (const latencyMs of [0, 50]) {
     const sandbox = await createSandbox({ latencyMs });
     const proxy = await startServe(root, probe, spec, sandbox.url);

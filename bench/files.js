@@ -1,82 +1,11 @@
 // Files benchmark (issue #14), run by bench/run.js: a 5 MB upload and download round trip through the proxy (time,
 // and the proxy's peak RSS against a run that moves a 1 KB file, so the difference is what the 5 MB file costs).
 // The file must not be held more than twice in the proxy's memory. Loopback only.
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
+import { generateSpec, KEY, startServe } from "./proxy.js";
 
-const KEY = "bench-key-0123456789";
 const MB = 1024 * 1024;
-
-async function generate(root, data, out) {
-  await new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [
-        join(root, "bin/kintone-openapi.js"),
-        "generate",
-        "--from",
-        data,
-        "--operations",
-        "list,get,create,update,delete,files",
-        "-o",
-        out,
-        "--quiet",
-      ],
-      { env: { ...process.env, CI: "true" } },
-    );
-    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`generate exited ${code}`))));
-  });
-}
-
-/** Starts `serve` with the RSS probe (and, when `live`, the live-memory probe); stop() → { rss, live } in MB. */
-async function startServe(root, probe, spec, sandboxUrl, live) {
-  const probes = ["--import", probe, ...(live ? ["--import", join(root, "bench/live-probe.mjs")] : [])];
-  const child = spawn(
-    process.execPath,
-    [
-      ...probes,
-      join(root, "bin/kintone-openapi.js"),
-      "serve",
-      "--spec",
-      spec,
-      "--port",
-      "0",
-      "--no-access-log",
-    ],
-    {
-      env: {
-        ...process.env,
-        KINTONE_BASE_URL: sandboxUrl,
-        KINTONE_USERNAME: "sandbox",
-        KINTONE_PASSWORD: "sandbox",
-        KINTONE_OPENAPI_API_KEYS: KEY,
-        NO_COLOR: "1",
-      },
-    },
-  );
-  let stdout = "";
-  let stderr = "";
-  child.stderr.on("data", (c) => {
-    stderr += c;
-  });
-  const url = await new Promise((resolve, reject) => {
-    child.stdout.on("data", (c) => {
-      stdout += c;
-      const match = /listening on (http:\/\/\S+)/.exec(stdout);
-      if (match) resolve(match[1]);
-    });
-    child.on("exit", (code) => reject(new Error(`serve exited ${code}: ${stderr}`)));
-  });
-  const figure = (name) => Number(new RegExp(`__PEAK_${name}_KB__=(\\d+)`).exec(stderr)?.[1] ?? 0) / 1024;
-  const stop = () =>
-    new Promise((resolve) => {
-      child.removeAllListeners("exit");
-      child.on("exit", () => resolve({ rss: figure("RSS"), live: figure("LIVE") }));
-      child.kill("SIGTERM");
-    });
-  return { url, stop };
-}
 
 async function call(url, method, body) {
   const response = await fetch(url, {
@@ -114,7 +43,7 @@ async function roundTrips(root, probe, spec, sandboxUrl, file, runs, live = fals
       times.total.push(t3 - t0);
     }
   } finally {
-    Object.assign(times, await proxy.stop());
+    Object.assign(times, await proxy.stopWithFigures());
   }
   return times;
 }
@@ -125,7 +54,7 @@ export async function run({ root, work, record, probe }) {
   const { createSandbox } = await import(join(root, "dist/sandbox/server.js"));
   const { SAMPLE_APPS_DIR } = await import(join(root, "dist/templates.js"));
   const spec = join(work, "files.json");
-  await generate(root, SAMPLE_APPS_DIR, spec);
+  await generateSpec(root, SAMPLE_APPS_DIR, spec, "list,get,create,update,delete,files");
   const sandbox = await createSandbox();
   try {
     const small = await roundTrips(root, probe, spec, sandbox.url, randomBytes(1024), 5);

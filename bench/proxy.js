@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import { writeApp } from "./synthetic.js";
 
-const KEY = "bench-key-0123456789";
+export const KEY = "bench-key-0123456789";
 
 /** Starts the reference pass-through (bench/passthrough.js) as a child process, like the proxy: { url, close }. */
 async function startPassThroughProcess(kintoneUrl) {
@@ -33,13 +33,16 @@ async function startPassThroughProcess(kintoneUrl) {
   };
 }
 
-/** Starts `kintone-openapi serve` as a child process (with the RSS probe); resolves its URL and a stop() → peak RSS MB. */
-export async function startServe(root, probe, spec, sandboxUrl) {
+/**
+ * Starts `kintone-openapi serve` as a child process with the RSS probe (and, with `live`, the live-memory probe);
+ * resolves its URL and a stop() → peak RSS in MB (stopWithFigures() → { rss, live } in MB).
+ */
+export async function startServe(root, probe, spec, sandboxUrl, live = false) {
+  const probes = ["--import", probe, ...(live ? ["--import", join(root, "bench/live-probe.mjs")] : [])];
   const child = spawn(
     process.execPath,
     [
-      "--import",
-      probe,
+      ...probes,
       join(root, "bin/kintone-openapi.js"),
       "serve",
       "--spec",
@@ -72,20 +75,31 @@ export async function startServe(root, probe, spec, sandboxUrl) {
     });
     child.on("exit", (code) => reject(new Error(`serve exited ${code}: ${stderr}`)));
   });
-  const stop = () =>
+  const figure = (name) => Number(new RegExp(`__PEAK_${name}_KB__=(\\d+)`).exec(stderr)?.[1] ?? 0) / 1024;
+  const stopWithFigures = () =>
     new Promise((resolve) => {
       child.removeAllListeners("exit");
-      child.on("exit", () => resolve(Number(/__PEAK_RSS_KB__=(\d+)/.exec(stderr)?.[1] ?? 0) / 1024));
+      child.on("exit", () => resolve({ rss: figure("RSS"), live: figure("LIVE") }));
       child.kill("SIGTERM");
     });
-  return { url, stop };
+  return { url, stop: async () => (await stopWithFigures()).rss, stopWithFigures };
 }
 
-async function generateSpec(root, data, out) {
+/** Generates a spec from a snapshot with the built CLI (the default operations unless `operations` is given). */
+export async function generateSpec(root, data, out, operations) {
   await new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      [join(root, "bin/kintone-openapi.js"), "generate", "--from", data, "-o", out, "--quiet"],
+      [
+        join(root, "bin/kintone-openapi.js"),
+        "generate",
+        "--from",
+        data,
+        ...(operations !== undefined ? ["--operations", operations] : []),
+        "-o",
+        out,
+        "--quiet",
+      ],
       { env: { ...process.env, CI: "true" } },
     );
     child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`generate exited ${code}`))));
