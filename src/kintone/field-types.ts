@@ -130,6 +130,16 @@ const CHOICES: FieldKindFacts = {
   empty: [],
 };
 
+/** The user, organization and group selections: lists of entities. */
+const ENTITIES: FieldKindFacts = {
+  ...PLAIN,
+  value: "entities",
+  query: MEMBERSHIP,
+  sortable: false,
+  writable: "yes",
+  empty: [],
+};
+
 export const FIELD_KINDS: Readonly<Record<FieldKind, FieldKindFacts>> = {
   __ID__: { ...COMPUTED, value: "number", query: NUMERIC, sortable: true, empty: "" },
   __REVISION__: { ...COMPUTED, value: "number", query: NONE, sortable: false, empty: "" },
@@ -232,30 +242,9 @@ export const FIELD_KINDS: Readonly<Record<FieldKind, FieldKindFacts>> = {
   },
   CHECK_BOX: CHOICES,
   MULTI_SELECT: CHOICES,
-  USER_SELECT: {
-    ...PLAIN,
-    value: "entities",
-    query: MEMBERSHIP,
-    sortable: false,
-    writable: "yes",
-    empty: [],
-  },
-  ORGANIZATION_SELECT: {
-    ...PLAIN,
-    value: "entities",
-    query: MEMBERSHIP,
-    sortable: false,
-    writable: "yes",
-    empty: [],
-  },
-  GROUP_SELECT: {
-    ...PLAIN,
-    value: "entities",
-    query: MEMBERSHIP,
-    sortable: false,
-    writable: "yes",
-    empty: [],
-  },
+  USER_SELECT: ENTITIES,
+  ORGANIZATION_SELECT: ENTITIES,
+  GROUP_SELECT: ENTITIES,
   FILE: {
     ...PLAIN,
     value: "files",
