@@ -7,6 +7,9 @@ import { optionError } from "./list.js";
 import type { OptionalHandler } from "./optional.js";
 import { outcomeUnknown, recordId } from "./record-io.js";
 
+/** What the spec asks of a comment's text (not only spaces). */
+const COMMENT_TEXT = new RegExp(COMMENT_TEXT_PATTERN, "u");
+
 /**
  * The comments operations (--operations comments): a page of a record's comments, newest first, read 10 a call
  * (Kintone's most) so a request makes at most $top / 10 calls; and a new comment, answered with Kintone's id once
@@ -87,7 +90,7 @@ export const addComment: OptionalHandler = {
         { target: unknown.slice(0, 100) },
       );
     const { text, mentions } = fields;
-    if (typeof text !== "string" || !new RegExp(COMMENT_TEXT_PATTERN, "u").test(text))
+    if (typeof text !== "string" || !COMMENT_TEXT.test(text))
       throw new ProxyError(400, "ValidationFailed", "text is required: the comment's text.", {
         target: "text",
       });
